@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from akimat.calendar import fill_working_calendar
+from akimat.models import CalendarDay, DayTransfer, Department, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ("username", "last_name", "first_name", "department", "position", "is_active")
+    list_filter = ("department", "groups", "is_active", "is_staff")
+    list_select_related = ("department",)
+    search_fields = ("username", "last_name", "first_name", "middle_name", "email", "position")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:1],
+        (
+            _("Personal info"),
+            {"fields": ("last_name", "first_name", "middle_name", "email", "language")},
+        ),
+        (_("Place in the akimat"), {"fields": ("department", "position")}),
+        *DjangoUserAdmin.fieldsets[2:],
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "last_name",
+                    "first_name",
+                    "department",
+                    "position",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ("name_ru", "name_kk", "slug", "head", "people")
+    search_fields = ("name_ru", "name_kk", "slug")
+    prepopulated_fields = {"slug": ("name_ru",)}
+    autocomplete_fields = ("head",)
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("head").annotate(people=Count("members"))
+
+    @admin.display(description=_("people"), ordering="people")
+    def people(self, obj: Department) -> int:
+        return obj.people  # type: ignore[attr-defined]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working", "kind", "note")
+    list_filter = ("is_working", "kind")
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the calendar is computed; change it through a working-day transfer
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(DayTransfer)
+class DayTransferAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "is_working", "reason")
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        previous_year = DayTransfer.objects.filter(pk=obj.pk).values_list("date__year", flat=True).first()
+        super().save_model(request, obj, form, change)
+        for year in {obj.date.year, previous_year} - {None}:
+            fill_working_calendar(year=year)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        fill_working_calendar(year=obj.date.year)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        years = set(queryset.values_list("date__year", flat=True))
+        super().delete_queryset(request, queryset)
+        for year in years:
+            fill_working_calendar(year=year)

@@ -1,0 +1,97 @@
+"""The working calendar: Kazakhstan's public holidays plus the transfers an admin enters.
+
+The calendar is a table (`CalendarDay`, one row per date) so that SQL can count working days as
+well as Python. `fill_working_calendar` builds a year from the `holidays` library (pinned in
+pyproject.toml) and the `DayTransfer` rows; the helpers below read the table and fill a missing
+year on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import holidays
+from django.db import transaction
+
+from akimat.models import CalendarDay, DayTransfer
+
+
+@transaction.atomic
+def fill_working_calendar(*, year: int) -> int:
+    """Rebuild one year's calendar rows from the holiday library and the transfers; return the day count."""
+    public = holidays.country_holidays("KZ", years=year, language="kk")
+    transfers = {t.date: t for t in DayTransfer.objects.filter(date__year=year)}
+    days = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        if day in transfers:
+            transfer = transfers[day]
+            row = CalendarDay(
+                date=day,
+                is_working=transfer.is_working,
+                kind=CalendarDay.Kind.TRANSFER,
+                note=transfer.reason,
+            )
+        elif day in public:
+            row = CalendarDay(
+                date=day, is_working=False, kind=CalendarDay.Kind.HOLIDAY, note=public[day]
+            )
+        elif day.weekday() >= 5:
+            row = CalendarDay(date=day, is_working=False, kind=CalendarDay.Kind.WEEKEND)
+        else:
+            row = CalendarDay(date=day, is_working=True, kind=CalendarDay.Kind.WORKDAY)
+        days.append(row)
+        day += dt.timedelta(days=1)
+    CalendarDay.objects.bulk_create(
+        days,
+        update_conflicts=True,
+        unique_fields=["date"],
+        update_fields=["is_working", "kind", "note"],
+    )
+    return len(days)
+
+
+def ensure_calendar(*, start: dt.date, end: dt.date) -> None:
+    """Fill every year between `start` and `end` whose first and last days are not in the table."""
+    for year in range(start.year, end.year + 1):
+        ends = [dt.date(year, 1, 1), dt.date(year, 12, 31)]
+        if CalendarDay.objects.filter(date__in=ends).count() < 2:
+            fill_working_calendar(year=year)
+
+
+def is_working_day(day: dt.date) -> bool:
+    ensure_calendar(start=day, end=day)
+    return CalendarDay.objects.filter(date=day, is_working=True).exists()
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The date `count` working days after `day` (before it, for a negative count).
+
+    `add_working_days(friday, 1)` is the next working Monday; a count of 0 gives `day` itself
+    when it is a working day, else the next working day.
+    """
+    if count == 0:
+        ensure_calendar(start=day, end=day + dt.timedelta(days=31))
+        return (
+            CalendarDay.objects.filter(date__gte=day, is_working=True)
+            .values_list("date", flat=True)
+            .first()
+        )
+    # Kazakhstan never has more than about ten days off in a row, so 3x + 31 calendar days
+    # always hold enough working days.
+    span = dt.timedelta(days=abs(count) * 3 + 31)
+    if count > 0:
+        ensure_calendar(start=day, end=day + span)
+        dates = CalendarDay.objects.filter(date__gt=day, is_working=True).order_by("date")
+    else:
+        ensure_calendar(start=day - span, end=day)
+        dates = CalendarDay.objects.filter(date__lt=day, is_working=True).order_by("-date")
+    return dates.values_list("date", flat=True)[abs(count) - 1]
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not later)."""
+    if end <= start:
+        return 0
+    ensure_calendar(start=start, end=end)
+    return CalendarDay.objects.filter(date__gt=start, date__lte=end, is_working=True).count()

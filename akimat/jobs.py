@@ -1,0 +1,15 @@
+"""Celery jobs of the organisation. Thin: each calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from akimat.calendar import fill_working_calendar as fill_year
+
+
+@shared_task(time_limit=120)
+def fill_working_calendar(year: int | None = None) -> int:
+    """Rebuild the working calendar for `year`, or for this year and the next (the nightly run)."""
+    years = [year] if year else [timezone.localdate().year, timezone.localdate().year + 1]
+    return sum(fill_year(year=y) for y in years)

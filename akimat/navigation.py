@@ -1,0 +1,47 @@
+"""The main menu: which sections each role sees.
+
+Each later app adds its entry here when its pages exist, so the menu never links to a page
+that is not there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from akimat.models import Role, User
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]  # empty: everyone signed in
+
+
+MENU = [
+    MenuItem(_("Home"), "home", frozenset()),
+    MenuItem(_("People"), "people", frozenset()),
+    MenuItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str | Promise
+    url: str
+    active: bool
+
+
+def menu_for(user: User, *, current_path: str) -> list[NavLink]:
+    links = []
+    for item in MENU:
+        if item.roles and not user.has_role(*item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        links.append(NavLink(item.label, url, active))
+    return links

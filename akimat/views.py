@@ -1,0 +1,116 @@
+"""The frame of the house: the role-aware home page, the people directory, language, health."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from akimat import calendar, health
+from akimat.http import HtmxRequest
+from akimat.models import Department, Language, Role, User
+from akimat.services import set_user_language
+
+PEOPLE_PAGE_SIZE = 50
+SEARCH_MAX_LENGTH = 100
+
+
+@require_GET
+@login_required
+def home(request: HtmxRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    context: dict[str, object] = {
+        "today": today,
+        "today_is_working": calendar.is_working_day(today),
+        "next_working_day": calendar.add_working_days(today, 1),
+        "roles": [Role(r).label for r in Role.values if r in user.roles],
+    }
+    if user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.RECEPTIONIST, Role.ADMIN):
+        context["departments"] = Department.objects.select_related("head").annotate(
+            people=Count("members", filter=Q(members__is_active=True))
+        )
+    if user.has_role(Role.HEAD):
+        context["team"] = (
+            User.objects.filter(is_active=True, department__head=user)
+            .select_related("department")
+            .order_by("department__name_ru", "last_name", "first_name")
+        )
+    if user.department_id:
+        context["my_department"] = Department.objects.select_related("head").get(
+            pk=user.department_id
+        )
+    return TemplateResponse(request, "akimat/home.html", context)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def people(request: HtmxRequest) -> HttpResponse:
+    """The staff directory with search-as-you-type (name, position, login)."""
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    found = User.objects.filter(is_active=True).select_related("department")
+    for word in query.split():
+        found = found.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(middle_name__icontains=word)
+            | Q(position__icontains=word)
+            | Q(username__icontains=word)
+        )
+    results = list(found[: PEOPLE_PAGE_SIZE + 1])
+    context = {
+        "query": query,
+        "results": results[:PEOPLE_PAGE_SIZE],
+        "more": len(results) > PEOPLE_PAGE_SIZE,
+    }
+    template = "akimat/people.html"
+    if request.htmx:
+        template += "#people-results"
+    return TemplateResponse(request, template, context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in person keeps the choice on their account."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language not in Language.values:
+        return response
+    if request.user.is_authenticated:
+        set_user_language(user=request.user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when both the database and the broker answer, 503 when either does not."""
+    checks = {
+        "database": "ok" if health.database_ok() else "unavailable",
+        "broker": "ok" if health.broker_ok() else "unavailable",
+    }
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status=200 if healthy else 503,
+    )
