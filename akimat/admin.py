@@ -13,10 +13,24 @@ from akimat.models import CalendarDay, DayTransfer, Department, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    list_display = ("username", "last_name", "first_name", "department", "position", "is_active")
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "department",
+        "position",
+        "is_active",
+    )
     list_filter = ("department", "groups", "is_active", "is_staff")
     list_select_related = ("department",)
-    search_fields = ("username", "last_name", "first_name", "middle_name", "email", "position")
+    search_fields = (
+        "username",
+        "last_name",
+        "first_name",
+        "middle_name",
+        "email",
+        "position",
+    )
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (
@@ -53,7 +67,12 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("head",)
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).select_related("head").annotate(people=Count("members"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("head")
+            .annotate(people=Count("members"))
+        )
 
     @admin.display(description=_("people"), ordering="people")
     def people(self, obj: Department) -> int:
@@ -67,7 +86,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # the calendar is computed; change it through a working-day transfer
+        return (
+            False  # the calendar is computed; change it through a working-day transfer
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -82,7 +103,11 @@ class DayTransferAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        previous_year = DayTransfer.objects.filter(pk=obj.pk).values_list("date__year", flat=True).first()
+        previous_year = (
+            DayTransfer.objects.filter(pk=obj.pk)
+            .values_list("date__year", flat=True)
+            .first()
+        )
         super().save_model(request, obj, form, change)
         for year in {obj.date.year, previous_year} - {None}:
             fill_working_calendar(year=year)

@@ -149,7 +149,9 @@ def _user(person: Person, password: str, department: Department | None) -> User:
 def _seed_directorates(numbers: list[int], password: str) -> int:
     """Create the missing directorates among `numbers` with their people; return people created."""
     wanted = {directorate_names(n)[0]: n for n in numbers}
-    existing = set(Department.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    existing = set(
+        Department.objects.filter(slug__in=wanted).values_list("slug", flat=True)
+    )
     missing = [slug for slug in wanted if slug not in existing]
     if not missing:
         return 0
@@ -162,10 +164,18 @@ def _seed_directorates(numbers: list[int], password: str) -> int:
     )  # fmt: skip
     by_slug = {d.slug: d for d in Department.objects.filter(slug__in=missing)}
     roster = {slug: directorate_people(slug) for slug in missing}
-    users = [_user(p, password, by_slug[slug]) for slug in missing for p in roster[slug]]
+    users = [
+        _user(p, password, by_slug[slug]) for slug in missing for p in roster[slug]
+    ]
     bulk_create_with_history(users, User, batch_size=2000)
-    ids = dict(User.objects.filter(department__in=by_slug.values()).values_list("username", "pk"))
-    groups = dict(Group.objects.values_list("name", "pk"))
+    ids = dict(
+        User.objects.filter(department__in=by_slug.values()).values_list(
+            "username", "pk"
+        )
+    )
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0].pk for name in Role.values
+    }
     User.groups.through.objects.bulk_create(
         [
             User.groups.through(user_id=ids[p.username], group_id=groups[p.role])
@@ -176,14 +186,16 @@ def _seed_directorates(numbers: list[int], password: str) -> int:
     )
     for department in by_slug.values():
         department.head_id = ids[f"head.{department.slug}"]
-    bulk_update_with_history(list(by_slug.values()), Department, ["head"], default_change_reason="demo data")
+    bulk_update_with_history(
+        list(by_slug.values()), Department, ["head"], default_change_reason="demo data"
+    )
     return len(users)
 
 
 @transaction.atomic
 def _seed_organisation(password: str) -> int:
     created = 0
-    groups = {g.name: g for g in Group.objects.all()}
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in Role.values}
     for person in ORGANISATION_PEOPLE:
         user, made = User.objects.get_or_create(
             username=person.username, defaults={"password": password}
@@ -213,11 +225,15 @@ def _seed_organisation(password: str) -> int:
 def seed(*, scale: int, progress: Callable[[Iterable[int]], Iterable[int]]) -> str:
     """Seed the organisation at `scale` (5 x scale directorates); return a one-line summary."""
     today = timezone.localdate()
-    ensure_calendar(start=today.replace(year=today.year - 1), end=today.replace(year=today.year + 1))
+    ensure_calendar(
+        start=today.replace(year=today.year - 1), end=today.replace(year=today.year + 1)
+    )
     password = make_password(DEMO_PASSWORD)
     created = _seed_organisation(password)
     total = len(DIRECTORATES) * scale
     chunk = 25
     for first in progress(range(1, total + 1, chunk)):
-        created += _seed_directorates(list(range(first, min(first + chunk, total + 1))), password)
+        created += _seed_directorates(
+            list(range(first, min(first + chunk, total + 1))), password
+        )
     return f"organisation: {total} directorates, {created} people created"

@@ -14,6 +14,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,11 +47,14 @@ def postgres_url(data_dir: Path) -> str:
             ) from exc
         # cleanup_mode=None leaves the server running for the next command.
         server = pgserver.get_server(data_dir / "pg", cleanup_mode=None)
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        exists = server.psql(
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
+        )
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         socket_dir = server.get_uri().split("host=", 1)[1]
-    return f"postgresql://postgres@/{DATABASE_NAME}?host={socket_dir}"
+    # dj-database-url reads a Unix socket directory as a percent-encoded host.
+    return f"postgresql://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
 
 
 def _redis_answers(socket_path: Path) -> bool:

@@ -91,7 +91,9 @@ class User(AbstractUser):
         return reverse("admin:akimat_user_change", args=[self.pk])
 
     def get_full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return " ".join(
+            p for p in (self.last_name, self.first_name, self.middle_name) if p
+        )
 
     def get_short_name(self) -> str:
         return self.first_name or self.username
@@ -130,7 +132,11 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("working calendar")
         ordering: ClassVar = ["date"]
         indexes: ClassVar = [
-            models.Index(fields=["date"], condition=models.Q(is_working=True), name="calendar_working_idx")
+            models.Index(
+                fields=["date"],
+                condition=models.Q(is_working=True),
+                name="calendar_working_idx",
+            )
         ]
 
     def __str__(self) -> str:
@@ -142,7 +148,8 @@ class DayTransfer(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     is_working = models.BooleanField(
-        _("working day"), help_text=_("Ticked: people work on this date. Unticked: a day off.")
+        _("working day"),
+        help_text=_("Ticked: people work on this date. Unticked: a day off."),
     )
     reason = models.CharField(_("reason"), max_length=200)
     history = HistoricalRecords()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -20,6 +21,19 @@ from akimat.services import set_user_language
 
 PEOPLE_PAGE_SIZE = 50
 SEARCH_MAX_LENGTH = 100
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; a language picked on the login page becomes the person's language."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in Language.values:
+            set_user_language(user=form.get_user(), language=chosen)
+        return response
 
 
 @require_GET

@@ -28,11 +28,19 @@ class Command(BaseCommand):
         verbosity = int(options.get("verbosity", 1))
 
         def progress(items):  # type: ignore[no-untyped-def]
-            return tqdm(items, desc="directorates", unit="chunk", disable=verbosity == 0, file=self.stderr)
+            return tqdm(
+                items,
+                desc="directorates",
+                unit="chunk",
+                disable=verbosity == 0,
+                file=self.stderr,
+            )
 
         summaries = []
         for name in DEMO_MODULES:
             module = importlib.import_module(name)
             summaries.append(module.seed(scale=scale, progress=progress))
         elapsed = time.monotonic() - started
-        self.stdout.write(f"Demo data ready in {elapsed:.1f} s: " + "; ".join(summaries) + ".")
+        self.stdout.write(
+            f"Demo data ready in {elapsed:.1f} s: " + "; ".join(summaries) + "."
+        )

@@ -1,0 +1,57 @@
+# The two commands that matter: `make run` (everything, locally) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.DEFAULT_GOAL := run
+.PHONY: run test test-embedded install install-dev lint format check-deploy messages clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[embedded]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev,embedded]"
+	touch $@
+
+# A development .env: DEBUG on, so the embedded PostgreSQL and Redis start by themselves.
+.env:
+	printf '# Written by make for development; see .env.example for every variable.\nDEBUG=true\n' > .env
+
+install: $(VENV)/.installed .env
+install-dev: $(VENV)/.installed-dev .env
+
+## Run everything locally: embedded services, migrations, demo data, web + worker + beat.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+## Run the whole test suite (embedded services unless DATABASE_URL / CELERY_BROKER_URL are set).
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The quick subset on the embedded PostgreSQL and Redis, whatever the environment says.
+test-embedded: install-dev
+	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true $(PY) -m pytest -m embedded $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Rebuild the translation catalogues (needs GNU gettext: apt-get install gettext).
+messages: install-dev
+	$(PY) manage.py makemessages --locale ru --locale kk --locale en --ignore ".venv/*" --ignore "static/vendor/*" --no-obsolete
+	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,89 @@
+"""The Celery integration: a job really runs in a separate `celery worker` process via Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from akimat.jobs import fill_working_calendar
+from akimat.models import CalendarDay
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url_of_this_test() -> str:
+    """The test database's URL, so the worker writes where this test reads."""
+    db = connection.settings_dict
+    user = quote(db["USER"] or "postgres")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    host = db["HOST"] or ""
+    if host.startswith("/"):
+        return f"postgresql://{user}{password}@{quote(host, safe='')}/{db['NAME']}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(settings):
+    """A real worker on a queue of its own, so no other worker on the same broker steals the job."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": database_url_of_this_test(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "akimat", "worker",
+            "--queues", queue, "--hostname", f"{queue}@%h",
+            "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--loglevel", "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    yield queue, process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.mark.worker
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_job_runs_on_a_real_worker_through_the_broker(worker):
+    queue, process = worker
+    assert not CalendarDay.objects.filter(date__year=2031).exists()
+
+    fill_working_calendar.apply_async(args=[2031], queue=queue)
+
+    deadline = time.monotonic() + 30
+    while CalendarDay.objects.filter(date__year=2031).count() < 365:
+        assert process.poll() is None, f"the worker died:\n{process.stdout.read()}"
+        if time.monotonic() > deadline:
+            process.terminate()
+            pytest.fail(
+                f"the worker did not run the job within 90 s:\n{process.communicate(timeout=20)[0]}"
+            )
+        time.sleep(0.2)
+
+    process.terminate()
+    output, _ = process.communicate(timeout=20)
+    # The worker's own log proves that it, not this process, ran the job.
+    assert f"{queue}@" in output
+    assert "akimat.jobs.fill_working_calendar" in output and "succeeded" in output
+    assert CalendarDay.objects.filter(date__year=2031, is_working=True).count() > 240

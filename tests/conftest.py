@@ -1,0 +1,147 @@
+"""Shared fixtures: role personas, the browser set-up, and the CI rule that nothing is skipped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import DepartmentFactory, UserFactory, head_of
+
+PASSWORD = "correct horse battery"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Playwright drives the browser from an event loop; the live server's ORM calls are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- personas --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(
+        slug="agriculture",
+        name_ru="Управление сельского хозяйства",
+        name_kk="Ауыл шаруашылығы басқармасы",
+    )
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(
+        slug="land",
+        name_ru="Управление земельных отношений",
+        name_kk="Жер қатынастары басқармасы",
+    )
+
+
+@pytest.fixture
+def head(department):
+    return head_of(department, username="head", first_name="Ерлан", last_name="Ахметов")
+
+
+@pytest.fixture
+def specialist(department, head):
+    return UserFactory(
+        username="specialist",
+        department=department,
+        roles=["specialist"],
+        first_name="Айгерим",
+        last_name="Касымова",
+    )
+
+
+@pytest.fixture
+def deputy(db):
+    return UserFactory(
+        username="deputy", roles=["deputy"], first_name="Данат", last_name="Жумин"
+    )
+
+
+@pytest.fixture
+def receptionist(db):
+    return UserFactory(
+        username="reception",
+        roles=["receptionist"],
+        first_name="Асель",
+        last_name="Сапарова",
+    )
+
+
+@pytest.fixture
+def methodologist(db):
+    return UserFactory(
+        username="methodologist",
+        roles=["methodologist"],
+        first_name="Жанар",
+        last_name="Евниева",
+    )
+
+
+@pytest.fixture
+def outsider(other_department):
+    """A specialist of another directorate."""
+    return UserFactory(
+        username="outsider", department=other_department, roles=["specialist"]
+    )
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = (
+            f"Chromium is not installed at {CHROMIUM}: the browser tests need it. "
+            "Install it with `sudo apt-get install chromium` (Debian/Ubuntu) or point "
+            "CHROMIUM_PATH at a Chromium or Chrome binary."
+        )
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+# --- CI: a skipped test is a failure ---------------------------------------------------------
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and _skipped:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    if IN_CI and _skipped:
+        terminalreporter.section("skipped tests fail in CI")
+        for nodeid in _skipped:
+            terminalreporter.write_line(f"SKIPPED (not allowed with CI=true): {nodeid}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2's deliberate slowness protects real passwords, not test fixtures."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+LANGUAGES = ["ru", "kk", "en"]
+PLACEHOLDER = re.compile(r"%\(([^)]+)\)[#0 +\-]*\d*(?:\.\d+)?[a-zA-Z]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+KAZAKH_ONLY = set("әғқңөұүһі")
+
+
+def _po(lang: str) -> polib.POFile:
+    return polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
+
+
+def _entries(po: polib.POFile) -> list[polib.POEntry]:
+    """The live entries: not obsolete, not the header."""
+    return [e for e in po if not e.obsolete and e.msgid != ""]
+
+
+def _catalogue(
+    catalogue: polib.POFile | polib.MOFile,
+) -> set[tuple[str | None, str, str, tuple[str, ...]]]:
+    """What a compiled catalogue holds, header aside, as comparable tuples."""
+    return {
+        (
+            e.msgctxt,
+            e.msgid,
+            e.msgid_plural or "",
+            (e.msgstr,)
+            if not e.msgid_plural
+            else tuple(v for _, v in sorted(e.msgstr_plural.items())),
+        )
+        for e in catalogue
+        if e.msgid != ""
+    }
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_nothing_is_fuzzy(lang: str) -> None:
+    po = _po(lang)
+    assert not po.metadata_is_fuzzy, f"{lang}: the header is marked fuzzy"
+    fuzzy = [e.msgid for e in po if not e.obsolete and "fuzzy" in e.flags]
+    assert fuzzy == [], f"{lang}: fuzzy entries: {fuzzy}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_entry_is_translated(lang: str) -> None:
+    entries = _entries(_po(lang))
+    assert entries, f"{lang}: the catalogue is empty"
+    empty = [
+        e.msgid
+        for e in entries
+        if (
+            e.msgid_plural
+            and (not e.msgstr_plural or not all(e.msgstr_plural.values()))
+        )
+        or (not e.msgid_plural and not e.msgstr)
+    ]
+    assert empty == [], f"{lang}: untranslated entries: {empty}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_header(lang: str) -> None:
+    metadata = _po(lang).metadata
+    assert metadata.get("Language") == lang
+    assert "charset=UTF-8" in metadata.get("Content-Type", "")
+    nplurals = {"ru": "nplurals=3;", "kk": "nplurals=2;", "en": "nplurals=2;"}[lang]
+    assert metadata.get("Plural-Forms", "").startswith(nplurals)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_compiled_catalogue_is_up_to_date(lang: str, tmp_path: Path) -> None:
+    mo_path = LOCALE / lang / "LC_MESSAGES" / "django.mo"
+    assert mo_path.is_file(), (
+        f"{lang}: {mo_path} is missing: run `manage.py compilemessages`"
+    )
+    fresh = tmp_path / "django.mo"
+    _po(lang).save_as_mofile(str(fresh))
+    expected = _catalogue(polib.mofile(str(fresh)))
+    committed = _catalogue(polib.mofile(str(mo_path)))
+    assert committed == expected, (
+        f"{lang}: django.mo does not match django.po: run `manage.py compilemessages`; "
+        f"missing or changed: {sorted(e[1] for e in expected - committed)[:10]}, "
+        f"stale: {sorted(e[1] for e in committed - expected)[:10]}"
+    )
+
+
+def test_kazakh_is_not_a_copy_of_russian() -> None:
+    ru = {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in _entries(_po("ru"))
+        if not e.msgid_plural
+    }
+    kk = {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in _entries(_po("kk"))
+        if not e.msgid_plural
+    }
+    shared = ru.keys() & kk.keys()
+    assert shared
+    same = sorted(key[1] for key in shared if ru[key] and ru[key] == kk[key])
+    assert len(same) < 0.05 * len(shared), (
+        f"Kazakh equals Russian for {len(same)} of {len(shared)}: {same}"
+    )
+
+
+def test_kazakh_uses_the_kazakh_alphabet() -> None:
+    cyrillic = [
+        text
+        for e in _entries(_po("kk"))
+        for text in (
+            [e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values())
+        )
+        if CYRILLIC.search(text)
+    ]
+    assert cyrillic, "the Kazakh catalogue has no Cyrillic text"
+    kazakh = [text for text in cyrillic if KAZAKH_ONLY & set(text.lower())]
+    assert len(kazakh) > len(cyrillic) / 2, (
+        f"only {len(kazakh)} of {len(cyrillic)} Kazakh strings use a Kazakh-specific letter (әғқңөұүһі)"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_placeholders_are_kept(lang: str) -> None:
+    wrong = []
+    for e in _entries(_po(lang)):
+        if e.msgid_plural:
+            # a form may drop the count ("один файл"), but none may invent or lose a name overall
+            sources = _placeholders(e.msgid) | _placeholders(e.msgid_plural)
+            forms = [_placeholders(text) for text in e.msgstr_plural.values()]
+            if (
+                any(not form <= sources for form in forms)
+                or set().union(*forms) != sources
+            ):
+                wrong.append((e.msgid, e.msgstr_plural))
+        elif _placeholders(e.msgid) != _placeholders(e.msgstr):
+            wrong.append((e.msgid, e.msgstr))
+    assert wrong == [], f"{lang}: placeholders differ: {wrong}"
