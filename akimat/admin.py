@@ -68,10 +68,7 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return (
-            super()
-            .get_queryset(request)
-            .select_related("head")
-            .annotate(people=Count("members"))
+            super().get_queryset(request).select_related("head").annotate(people=Count("members"))
         )
 
     @admin.display(description=_("people"), ordering="people")
@@ -86,9 +83,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return (
-            False  # the calendar is computed; change it through a working-day transfer
-        )
+        return False  # the calendar is computed; change it through a working-day transfer
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -104,9 +99,7 @@ class DayTransferAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         previous_year = (
-            DayTransfer.objects.filter(pk=obj.pk)
-            .values_list("date__year", flat=True)
-            .first()
+            DayTransfer.objects.filter(pk=obj.pk).values_list("date__year", flat=True).first()
         )
         super().save_model(request, obj, form, change)
         for year in {obj.date.year, previous_year} - {None}:

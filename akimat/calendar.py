@@ -58,9 +58,7 @@ def ensure_calendar(*, start: dt.date, end: dt.date) -> None:
     """Fill every year between `start` and `end` whose first or last day is missing (one query)."""
     years = range(start.year, end.year + 1)
     ends = [dt.date(y, 1, 1) for y in years] + [dt.date(y, 12, 31) for y in years]
-    present = set(
-        CalendarDay.objects.filter(date__in=ends).values_list("date", flat=True)
-    )
+    present = set(CalendarDay.objects.filter(date__in=ends).values_list("date", flat=True))
     for year in years:
         if dt.date(year, 1, 1) not in present or dt.date(year, 12, 31) not in present:
             fill_working_calendar(year=year)
@@ -89,14 +87,10 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     span = dt.timedelta(days=abs(count) * 3 + 31)
     if count > 0:
         ensure_calendar(start=day, end=day + span)
-        dates = CalendarDay.objects.filter(date__gt=day, is_working=True).order_by(
-            "date"
-        )
+        dates = CalendarDay.objects.filter(date__gt=day, is_working=True).order_by("date")
     else:
         ensure_calendar(start=day - span, end=day)
-        dates = CalendarDay.objects.filter(date__lt=day, is_working=True).order_by(
-            "-date"
-        )
+        dates = CalendarDay.objects.filter(date__lt=day, is_working=True).order_by("-date")
     return dates.values_list("date", flat=True)[abs(count) - 1]
 
 
@@ -105,6 +99,4 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     if end <= start:
         return 0
     ensure_calendar(start=start, end=end)
-    return CalendarDay.objects.filter(
-        date__gt=start, date__lte=end, is_working=True
-    ).count()
+    return CalendarDay.objects.filter(date__gt=start, date__lte=end, is_working=True).count()

@@ -149,9 +149,7 @@ def _user(person: Person, password: str, department: Department | None) -> User:
 def _seed_directorates(numbers: list[int], password: str) -> int:
     """Create the missing directorates among `numbers` with their people; return people created."""
     wanted = {directorate_names(n)[0]: n for n in numbers}
-    existing = set(
-        Department.objects.filter(slug__in=wanted).values_list("slug", flat=True)
-    )
+    existing = set(Department.objects.filter(slug__in=wanted).values_list("slug", flat=True))
     missing = [slug for slug in wanted if slug not in existing]
     if not missing:
         return 0
@@ -164,18 +162,10 @@ def _seed_directorates(numbers: list[int], password: str) -> int:
     )  # fmt: skip
     by_slug = {d.slug: d for d in Department.objects.filter(slug__in=missing)}
     roster = {slug: directorate_people(slug) for slug in missing}
-    users = [
-        _user(p, password, by_slug[slug]) for slug in missing for p in roster[slug]
-    ]
+    users = [_user(p, password, by_slug[slug]) for slug in missing for p in roster[slug]]
     bulk_create_with_history(users, User, batch_size=2000)
-    ids = dict(
-        User.objects.filter(department__in=by_slug.values()).values_list(
-            "username", "pk"
-        )
-    )
-    groups = {
-        name: Group.objects.get_or_create(name=name)[0].pk for name in Role.values
-    }
+    ids = dict(User.objects.filter(department__in=by_slug.values()).values_list("username", "pk"))
+    groups = {name: Group.objects.get_or_create(name=name)[0].pk for name in Role.values}
     User.groups.through.objects.bulk_create(
         [
             User.groups.through(user_id=ids[p.username], group_id=groups[p.role])
@@ -233,7 +223,5 @@ def seed(*, scale: int, progress: Callable[[Iterable[int]], Iterable[int]]) -> s
     total = len(DIRECTORATES) * scale
     chunk = 25
     for first in progress(range(1, total + 1, chunk)):
-        created += _seed_directorates(
-            list(range(first, min(first + chunk, total + 1))), password
-        )
+        created += _seed_directorates(list(range(first, min(first + chunk, total + 1))), password)
     return f"organisation: {total} directorates, {created} people created"

@@ -47,9 +47,7 @@ def postgres_url(data_dir: Path) -> str:
             ) from exc
         # cleanup_mode=None leaves the server running for the next command.
         server = pgserver.get_server(data_dir / "pg", cleanup_mode=None)
-        exists = server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
-        )
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         socket_dir = server.get_uri().split("host=", 1)[1]

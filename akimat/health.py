@@ -12,9 +12,7 @@ def database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except (
-        Exception
-    ):  # any failure means "not answering"; the page reports it, never raises
+    except Exception:  # any failure means "not answering"; the page reports it, never raises
         return False
 
 

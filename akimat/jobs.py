@@ -11,7 +11,5 @@ from akimat.calendar import fill_working_calendar as fill_year
 @shared_task(time_limit=120)
 def fill_working_calendar(year: int | None = None) -> int:
     """Rebuild the working calendar for `year`, or for this year and the next (the nightly run)."""
-    years = (
-        [year] if year else [timezone.localdate().year, timezone.localdate().year + 1]
-    )
+    years = [year] if year else [timezone.localdate().year, timezone.localdate().year + 1]
     return sum(fill_year(year=y) for y in years)

@@ -91,9 +91,7 @@ class User(AbstractUser):
         return reverse("admin:akimat_user_change", args=[self.pk])
 
     def get_full_name(self) -> str:
-        return " ".join(
-            p for p in (self.last_name, self.first_name, self.middle_name) if p
-        )
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
 
     def get_short_name(self) -> str:
         return self.first_name or self.username

@@ -56,9 +56,7 @@ def specialist(department, head):
 
 @pytest.fixture
 def deputy(db):
-    return UserFactory(
-        username="deputy", roles=["deputy"], first_name="Данат", last_name="Жумин"
-    )
+    return UserFactory(username="deputy", roles=["deputy"], first_name="Данат", last_name="Жумин")
 
 
 @pytest.fixture
@@ -84,9 +82,7 @@ def methodologist(db):
 @pytest.fixture
 def outsider(other_department):
     """A specialist of another directorate."""
-    return UserFactory(
-        username="outsider", department=other_department, roles=["specialist"]
-    )
+    return UserFactory(username="outsider", department=other_department, roles=["specialist"])
 
 
 # --- the browser -----------------------------------------------------------------------------

@@ -32,14 +32,10 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     position = "Главный специалист"
 
     @factory.post_generation
-    def roles(
-        self, create: bool, extracted: list[str] | None, **kwargs: object
-    ) -> None:
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if create and extracted:
             # get_or_create: a transactional test's flush also empties the migration's groups.
-            self.groups.add(
-                *(Group.objects.get_or_create(name=name)[0] for name in extracted)
-            )
+            self.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in extracted))
 
 
 def head_of(department: Department, **kwargs: object) -> User:

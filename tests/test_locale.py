@@ -59,10 +59,7 @@ def test_every_entry_is_translated(lang: str) -> None:
     empty = [
         e.msgid
         for e in entries
-        if (
-            e.msgid_plural
-            and (not e.msgstr_plural or not all(e.msgstr_plural.values()))
-        )
+        if (e.msgid_plural and (not e.msgstr_plural or not all(e.msgstr_plural.values())))
         or (not e.msgid_plural and not e.msgstr)
     ]
     assert empty == [], f"{lang}: untranslated entries: {empty}"
@@ -80,9 +77,7 @@ def test_header(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_compiled_catalogue_is_up_to_date(lang: str, tmp_path: Path) -> None:
     mo_path = LOCALE / lang / "LC_MESSAGES" / "django.mo"
-    assert mo_path.is_file(), (
-        f"{lang}: {mo_path} is missing: run `manage.py compilemessages`"
-    )
+    assert mo_path.is_file(), f"{lang}: {mo_path} is missing: run `manage.py compilemessages`"
     fresh = tmp_path / "django.mo"
     _po(lang).save_as_mofile(str(fresh))
     expected = _catalogue(polib.mofile(str(fresh)))
@@ -95,16 +90,8 @@ def test_compiled_catalogue_is_up_to_date(lang: str, tmp_path: Path) -> None:
 
 
 def test_kazakh_is_not_a_copy_of_russian() -> None:
-    ru = {
-        (e.msgctxt, e.msgid): e.msgstr
-        for e in _entries(_po("ru"))
-        if not e.msgid_plural
-    }
-    kk = {
-        (e.msgctxt, e.msgid): e.msgstr
-        for e in _entries(_po("kk"))
-        if not e.msgid_plural
-    }
+    ru = {(e.msgctxt, e.msgid): e.msgstr for e in _entries(_po("ru")) if not e.msgid_plural}
+    kk = {(e.msgctxt, e.msgid): e.msgstr for e in _entries(_po("kk")) if not e.msgid_plural}
     shared = ru.keys() & kk.keys()
     assert shared
     same = sorted(key[1] for key in shared if ru[key] and ru[key] == kk[key])
@@ -117,9 +104,7 @@ def test_kazakh_uses_the_kazakh_alphabet() -> None:
     cyrillic = [
         text
         for e in _entries(_po("kk"))
-        for text in (
-            [e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values())
-        )
+        for text in ([e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values()))
         if CYRILLIC.search(text)
     ]
     assert cyrillic, "the Kazakh catalogue has no Cyrillic text"
@@ -137,10 +122,7 @@ def test_placeholders_are_kept(lang: str) -> None:
             # a form may drop the count ("один файл"), but none may invent or lose a name overall
             sources = _placeholders(e.msgid) | _placeholders(e.msgid_plural)
             forms = [_placeholders(text) for text in e.msgstr_plural.values()]
-            if (
-                any(not form <= sources for form in forms)
-                or set().union(*forms) != sources
-            ):
+            if any(not form <= sources for form in forms) or set().union(*forms) != sources:
                 wrong.append((e.msgid, e.msgstr_plural))
         elif _placeholders(e.msgid) != _placeholders(e.msgstr):
             wrong.append((e.msgid, e.msgstr))

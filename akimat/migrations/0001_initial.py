@@ -60,9 +60,7 @@ class Migration(migrations.Migration):
                 ("password", models.CharField(max_length=128, verbose_name="password")),
                 (
                     "last_login",
-                    models.DateTimeField(
-                        blank=True, null=True, verbose_name="last login"
-                    ),
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
                 ),
                 (
                     "is_superuser",
@@ -75,35 +73,25 @@ class Migration(migrations.Migration):
                 (
                     "username",
                     models.CharField(
-                        error_messages={
-                            "unique": "A user with that username already exists."
-                        },
+                        error_messages={"unique": "A user with that username already exists."},
                         help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
                         max_length=150,
                         unique=True,
-                        validators=[
-                            django.contrib.auth.validators.UnicodeUsernameValidator()
-                        ],
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
                         verbose_name="username",
                     ),
                 ),
                 (
                     "first_name",
-                    models.CharField(
-                        blank=True, max_length=150, verbose_name="first name"
-                    ),
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
                 ),
                 (
                     "last_name",
-                    models.CharField(
-                        blank=True, max_length=150, verbose_name="last name"
-                    ),
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
                 ),
                 (
                     "email",
-                    models.EmailField(
-                        blank=True, max_length=254, verbose_name="email address"
-                    ),
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
                 ),
                 (
                     "is_staff",
@@ -129,15 +117,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "middle_name",
-                    models.CharField(
-                        blank=True, max_length=150, verbose_name="patronymic"
-                    ),
+                    models.CharField(blank=True, max_length=150, verbose_name="patronymic"),
                 ),
                 (
                     "position",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="position"
-                    ),
+                    models.CharField(blank=True, max_length=200, verbose_name="position"),
                 ),
                 (
                     "language",
@@ -189,9 +173,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "date",
-                    models.DateField(
-                        primary_key=True, serialize=False, verbose_name="date"
-                    ),
+                    models.DateField(primary_key=True, serialize=False, verbose_name="date"),
                 ),
                 ("is_working", models.BooleanField(verbose_name="working day")),
                 (
@@ -247,9 +229,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "slug",
-                    models.SlugField(
-                        max_length=60, unique=True, verbose_name="short name"
-                    ),
+                    models.SlugField(max_length=60, unique=True, verbose_name="short name"),
                 ),
                 (
                     "head",
@@ -406,34 +386,24 @@ class Migration(migrations.Migration):
                     "username",
                     models.CharField(
                         db_index=True,
-                        error_messages={
-                            "unique": "A user with that username already exists."
-                        },
+                        error_messages={"unique": "A user with that username already exists."},
                         help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
                         max_length=150,
-                        validators=[
-                            django.contrib.auth.validators.UnicodeUsernameValidator()
-                        ],
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
                         verbose_name="username",
                     ),
                 ),
                 (
                     "first_name",
-                    models.CharField(
-                        blank=True, max_length=150, verbose_name="first name"
-                    ),
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
                 ),
                 (
                     "last_name",
-                    models.CharField(
-                        blank=True, max_length=150, verbose_name="last name"
-                    ),
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
                 ),
                 (
                     "email",
-                    models.EmailField(
-                        blank=True, max_length=254, verbose_name="email address"
-                    ),
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
                 ),
                 (
                     "is_staff",
@@ -459,15 +429,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "middle_name",
-                    models.CharField(
-                        blank=True, max_length=150, verbose_name="patronymic"
-                    ),
+                    models.CharField(blank=True, max_length=150, verbose_name="patronymic"),
                 ),
                 (
                     "position",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="position"
-                    ),
+                    models.CharField(blank=True, max_length=200, verbose_name="position"),
                 ),
                 (
                     "language",

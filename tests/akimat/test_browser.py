@@ -53,7 +53,9 @@ def test_demo_role_signs_in_and_sees_its_home_in_russian(page: Page, live_server
 
 
 @pytest.mark.parametrize("username", list(ROLES))
-def test_demo_role_picks_kazakh_on_the_login_page_and_keeps_it(page: Page, live_server, demo, username):
+def test_demo_role_picks_kazakh_on_the_login_page_and_keeps_it(
+    page: Page, live_server, demo, username
+):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("button", name="KK").click()
     expect(page.locator("html")).to_have_attribute("lang", "kk")
@@ -90,7 +92,9 @@ def test_wrong_password_shows_a_clear_message(page: Page, live_server, demo):
     expect(page.get_by_role("alert")).to_contain_text("правильные имя пользователя и пароль")
 
 
-def test_htmx_request_after_the_session_ended_lands_on_the_login_page(page: Page, live_server, demo):
+def test_htmx_request_after_the_session_ended_lands_on_the_login_page(
+    page: Page, live_server, demo
+):
     sign_in(page, live_server.url, "deputy", "Войти")
     page.goto(f"{live_server.url}/people/")
     page.context.clear_cookies()

@@ -39,19 +39,12 @@ def test_refill_is_idempotent():
 
 
 def test_transfer_overrides_weekend_and_weekday():
-    DayTransfer.objects.create(
-        date=dt.date(2026, 3, 28), is_working=True, reason="Перенос"
-    )
-    DayTransfer.objects.create(
-        date=dt.date(2026, 3, 26), is_working=False, reason="Перенос"
-    )
+    DayTransfer.objects.create(date=dt.date(2026, 3, 28), is_working=True, reason="Перенос")
+    DayTransfer.objects.create(date=dt.date(2026, 3, 26), is_working=False, reason="Перенос")
     fill_working_calendar(year=2026)
     assert is_working_day(dt.date(2026, 3, 28))
     assert not is_working_day(dt.date(2026, 3, 26))
-    assert (
-        CalendarDay.objects.get(date=dt.date(2026, 3, 28)).kind
-        == CalendarDay.Kind.TRANSFER
-    )
+    assert CalendarDay.objects.get(date=dt.date(2026, 3, 28)).kind == CalendarDay.Kind.TRANSFER
 
 
 def test_add_working_days_skips_weekends_and_holidays():
@@ -74,9 +67,7 @@ def test_working_days_between_counts_in_sql_as_in_python():
     start, end = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
     counted = working_days_between(start, end)
     python_count = sum(
-        1
-        for n in range(1, (end - start).days + 1)
-        if is_working_day(start + dt.timedelta(days=n))
+        1 for n in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(days=n))
     )
     with connection.cursor() as cursor:
         cursor.execute(

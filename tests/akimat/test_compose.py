@@ -67,10 +67,7 @@ def environment(service: dict[str, Any]) -> dict[str, str]:
     """A service's `environment:`, whether written as a mapping or as a list of NAME=value."""
     env = service.get("environment") or {}
     if isinstance(env, dict):
-        return {
-            str(name): "" if value is None else str(value)
-            for name, value in env.items()
-        }
+        return {str(name): "" if value is None else str(value) for name, value in env.items()}
     return dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
 
 
@@ -144,9 +141,7 @@ def test_web_migrates_before_starting_gunicorn(services: Services) -> None:
     assert "gunicorn akimat.wsgi:application" in command
     assert command.index("manage.py migrate") < command.index("gunicorn")
     # `&&`: gunicorn must not start when the migrations failed.
-    assert (
-        "&&" in command[command.index("manage.py migrate") : command.index("gunicorn")]
-    )
+    assert "&&" in command[command.index("manage.py migrate") : command.index("gunicorn")]
 
 
 def test_worker_and_beat_run_celery(services: Services) -> None:
@@ -214,10 +209,7 @@ def test_media_is_kept_in_a_named_volume(compose: dict[str, Any]) -> None:
 def test_production_settings_in_the_web_service(services: Services) -> None:
     env = environment(services["web"])
     assert env["DEBUG"] == "false"
-    assert (
-        env["DATABASE_URL"].startswith("postgresql://")
-        and "@db:5432/" in env["DATABASE_URL"]
-    )
+    assert env["DATABASE_URL"].startswith("postgresql://") and "@db:5432/" in env["DATABASE_URL"]
     assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
     # Required, never defaulted: compose refuses to start without them.
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")

@@ -15,8 +15,14 @@ DEMO_LOGINS = {
     "deputy": "deputy",
     "reception": "receptionist",
     "methodologist": "methodologist",
-    **{f"head.{slug}": "head" for slug in ("entrepreneurship", "land", "architecture", "construction", "agriculture")},
-    **{f"specialist.{slug}": "specialist" for slug in ("entrepreneurship", "land", "architecture", "construction", "agriculture")},
+    **{
+        f"head.{slug}": "head"
+        for slug in ("entrepreneurship", "land", "architecture", "construction", "agriculture")
+    },
+    **{
+        f"specialist.{slug}": "specialist"
+        for slug in ("entrepreneurship", "land", "architecture", "construction", "agriculture")
+    },
 }
 
 
@@ -39,7 +45,13 @@ def test_the_five_directorates_have_about_twenty_people_and_their_heads():
     summary = seed()
     assert "5 directorates" in summary
     departments = Department.objects.select_related("head")
-    assert {d.slug for d in departments} == {"entrepreneurship", "land", "architecture", "construction", "agriculture"}
+    assert {d.slug for d in departments} == {
+        "entrepreneurship",
+        "land",
+        "architecture",
+        "construction",
+        "agriculture",
+    }
     for department in departments:
         assert department.head.username == f"head.{department.slug}"
         assert department.members.count() == 20
@@ -58,10 +70,20 @@ def test_names_are_realistic_and_agree_in_gender():
 
 def test_seed_demo_is_idempotent():
     seed()
-    counts = (User.objects.count(), Department.objects.count(), User.history.count(), Department.history.count())
+    counts = (
+        User.objects.count(),
+        Department.objects.count(),
+        User.history.count(),
+        Department.history.count(),
+    )
     second = seed()
     assert "0 people created" in second
-    assert (User.objects.count(), Department.objects.count(), User.history.count(), Department.history.count()) == counts
+    assert (
+        User.objects.count(),
+        Department.objects.count(),
+        User.history.count(),
+        Department.history.count(),
+    ) == counts
 
 
 def test_scale_adds_directorates_of_the_same_shape_and_keeps_the_demo_logins():
@@ -69,7 +91,9 @@ def test_scale_adds_directorates_of_the_same_shape_and_keeps_the_demo_logins():
     seed("--scale", "3")
     assert Department.objects.count() == 15
     assert User.objects.filter(department__isnull=False).count() == 15 * 20
-    generated = Department.objects.exclude(slug__in=["entrepreneurship", "land", "architecture", "construction", "agriculture"])
+    generated = Department.objects.exclude(
+        slug__in=["entrepreneurship", "land", "architecture", "construction", "agriculture"]
+    )
     assert all(d.head_id and d.members.count() == 20 for d in generated)
     assert User.objects.get(username="head.agriculture").department.slug == "agriculture"
 

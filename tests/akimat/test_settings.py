@@ -112,10 +112,7 @@ def test_locale_and_time_zone_defaults():
     assert values["TIME_ZONE"] == "Asia/Almaty"
     assert values["LANGUAGE_CODE"] == "ru"
     assert values["USE_TZ"] is True
-    assert (
-        settings_with({**PRODUCTION, "TIME_ZONE": "Asia/Aqtobe"})["TIME_ZONE"]
-        == "Asia/Aqtobe"
-    )
+    assert settings_with({**PRODUCTION, "TIME_ZONE": "Asia/Aqtobe"})["TIME_ZONE"] == "Asia/Aqtobe"
 
 
 def test_deploy_check_passes_with_production_settings():

@@ -38,12 +38,8 @@ def test_login_with_demo_password_reaches_home(client, specialist):
 
 
 @pytest.mark.parametrize("username", ["specialist", "nobody"])
-def test_wrong_password_or_unknown_user_gets_a_clear_message(
-    client, specialist, username
-):
-    response = client.post(
-        reverse("login"), {"username": username, "password": "wrong"}
-    )
+def test_wrong_password_or_unknown_user_gets_a_clear_message(client, specialist, username):
+    response = client.post(reverse("login"), {"username": username, "password": "wrong"})
     assert response.status_code == 200
     assert "Пожалуйста, введите правильные имя пользователя и пароль" in response.text
     assert "_auth_user_id" not in client.session
@@ -70,9 +66,7 @@ def test_password_reset_sends_a_link_in_russian(client, specialist):
     assert "новый пароль" in mail.outbox[0].subject
 
 
-def test_password_reset_for_unknown_address_sends_nothing_and_says_the_same(
-    client, specialist
-):
+def test_password_reset_for_unknown_address_sends_nothing_and_says_the_same(client, specialist):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
@@ -154,9 +148,7 @@ def test_home_query_count_is_the_same_at_ten_times_the_data(
 # --- the people directory (search-as-you-type) -----------------------------------------------
 
 
-def test_people_search_finds_by_surname_and_position(
-    client, specialist, head, outsider
-):
+def test_people_search_finds_by_surname_and_position(client, specialist, head, outsider):
     client.force_login(specialist)
     response = client.get(reverse("people"), {"q": "касым"})
     assert list(response.context["results"]) == [specialist]
@@ -177,9 +169,7 @@ def test_people_search_htmx_returns_only_the_fragment(client, specialist):
 
 def test_people_search_escapes_html_and_bounds_the_query(client, specialist):
     client.force_login(specialist)
-    response = client.get(
-        reverse("people"), {"q": "<script>alert(1)</script>" + "я" * 10_000}
-    )
+    response = client.get(reverse("people"), {"q": "<script>alert(1)</script>" + "я" * 10_000})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;" in response.text
@@ -214,9 +204,7 @@ def test_expired_session_on_htmx_sends_the_whole_page_to_login(client):
 @pytest.mark.embedded
 def test_language_switch_is_remembered_on_the_user(client, specialist):
     client.force_login(specialist)
-    response = client.post(
-        reverse("set-language"), {"language": "kk", "next": "/people/"}
-    )
+    response = client.post(reverse("set-language"), {"language": "kk", "next": "/people/"})
     assert response.status_code == 302 and response["Location"] == "/people/"
     specialist.refresh_from_db()
     assert specialist.language == "kk"
@@ -232,9 +220,7 @@ def test_language_switch_before_login_uses_a_cookie(client):
     assert "Sign in" in client.get(reverse("login")).text
 
 
-def test_language_switch_refuses_foreign_redirects_and_unknown_languages(
-    client, specialist
-):
+def test_language_switch_refuses_foreign_redirects_and_unknown_languages(client, specialist):
     client.force_login(specialist)
     response = client.post(
         reverse("set-language"), {"language": "de", "next": "https://evil.example/"}
@@ -301,9 +287,7 @@ def test_admin_transfer_rebuilds_the_calendar(client, admin_user):
 
     assert is_working_day(dt.date(2026, 3, 28))
     transfer = DayTransfer.objects.get()
-    client.post(
-        reverse("admin:akimat_daytransfer_delete", args=[transfer.pk]), {"post": "yes"}
-    )
+    client.post(reverse("admin:akimat_daytransfer_delete", args=[transfer.pk]), {"post": "yes"})
     assert not is_working_day(dt.date(2026, 3, 28))
 
 

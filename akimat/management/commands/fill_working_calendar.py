@@ -10,9 +10,7 @@ class Command(BaseCommand):
     help = "Rebuild the working calendar (holidays and transfers) for the given years; the twin of the nightly job."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "years", nargs="*", type=int, help="years (default: this and next)"
-        )
+        parser.add_argument("years", nargs="*", type=int, help="years (default: this and next)")
 
     def handle(self, *args: object, years: list[int], **options: object) -> None:
         this_year = timezone.localdate().year

@@ -41,6 +41,4 @@ class Command(BaseCommand):
             module = importlib.import_module(name)
             summaries.append(module.seed(scale=scale, progress=progress))
         elapsed = time.monotonic() - started
-        self.stdout.write(
-            f"Demo data ready in {elapsed:.1f} s: " + "; ".join(summaries) + "."
-        )
+        self.stdout.write(f"Demo data ready in {elapsed:.1f} s: " + "; ".join(summaries) + ".")
