@@ -58,7 +58,7 @@
       window.location.reload();
       return;
     }
-    var text = data["msg" + status] || data.msg500;
+    var text = { 403: data.msgForbidden, 404: data.msgNotFound }[status] || data.msgServerError;
     notify(text, "danger");
   });
 

@@ -101,3 +101,11 @@ def test_htmx_request_after_the_session_ended_lands_on_the_login_page(
     page.get_by_label("ФИО, должность или логин").press_sequentially("Ахм", delay=30)
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/people/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Войти")
+
+
+def test_a_failed_htmx_request_tells_the_person(page: Page, live_server, demo):
+    sign_in(page, live_server.url, "specialist.land", "Войти")
+    before = page.locator("main").inner_html()
+    page.evaluate("htmx.ajax('GET', '/no-such-page/', {target: '#main', swap: 'innerHTML'})")
+    expect(page.locator("#notifications")).to_contain_text("не найдено")
+    assert page.locator("main").inner_html() == before  # nothing was swapped in

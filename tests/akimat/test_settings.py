@@ -118,3 +118,13 @@ def test_locale_and_time_zone_defaults():
 def test_deploy_check_passes_with_production_settings():
     result = run_manage(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.embedded
+def test_an_unreachable_database_is_reported_in_one_line():
+    env = {**PRODUCTION, "DATABASE_URL": "postgresql://akimat:secret@127.0.0.1:1/akimat"}
+    result = run_manage(env, "migrate", "--noinput")
+    assert result.returncode == 2
+    assert "The database does not answer" in result.stderr
+    assert "Check DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
