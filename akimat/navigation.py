@@ -22,8 +22,17 @@ class MenuItem:
     roles: frozenset[str]  # empty: everyone signed in
 
 
+_WATCHERS = frozenset({Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN})
+
 MENU = [
     MenuItem(_("Home"), "home", frozenset()),
+    MenuItem(
+        _("My tasks"),
+        "tasks:my-tasks",
+        frozenset({Role.SPECIALIST, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN}),
+    ),
+    MenuItem(_("Board"), "tasks:board", _WATCHERS),
+    MenuItem(_("Stand-up"), "tasks:standup", _WATCHERS),
     MenuItem(_("People"), "people", frozenset()),
     MenuItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]

@@ -1,0 +1,442 @@
+"""Tasks with deadlines: the spine that plans, reception and the nightly scores count from.
+
+`tasks` knows nothing of plans or reception; those apps create tasks through `tasks.services`
+and keep the link to the task on their own side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from akimat.models import Role, User
+
+TITLE_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 10_000
+# A deadline given as a bare date is the end of that working day.
+END_OF_WORKING_DAY = dt.time(18, 30)
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_ACCEPTANCE = "awaiting", _("Awaiting acceptance")
+    DONE = "done", _("Done")
+    RETURNED = "returned", _("Returned")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_ACCEPTANCE, Status.RETURNED)
+CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class Source(models.TextChoices):
+    INSTRUCTION = "instruction", _("Akim's instruction")
+    LETTER = "letter", _("Letter")
+    MEETING = "meeting", _("Meeting")
+    PLAN = "plan", _("12-week plan")
+    RECEPTION = "reception", _("Reception case")
+    INITIATIVE = "initiative", _("Own initiative")
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: User) -> TaskQuerySet:
+        """What a person may see: the deputy, methodologist and admin everything; a head the
+        directorate's; everyone the tasks they are responsible for, co-execute or wrote."""
+        if user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN):
+            return self.all()
+        involved = (
+            Q(responsible=user)
+            | Q(author=user)
+            | Exists(Task.co_executors.through.objects.filter(task=OuterRef("pk"), user=user))
+        )
+        if user.has_role(Role.HEAD):
+            involved |= Q(department__head=user)
+        return self.filter(involved)
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, at: dt.datetime | None = None) -> TaskQuerySet:
+        return self.open().filter(deadline__lt=at or timezone.now())
+
+    def for_department(self, department_id: int) -> TaskQuerySet:
+        return self.filter(department_id=department_id)
+
+    def with_overdue_days(self, today: dt.date) -> TaskQuerySet:
+        """Annotate `overdue_days`: working days after the deadline's date up to `today`, not
+        counting days the responsible person was absent (one correlated subquery, no loop)."""
+        from akimat.models import CalendarDay
+
+        absent = Absence.objects.filter(
+            user=OuterRef(OuterRef("responsible")),
+            start__lte=OuterRef("date"),
+            end__gte=OuterRef("date"),
+        )
+        days = (
+            CalendarDay.objects.filter(
+                is_working=True, date__gt=OuterRef("deadline_date"), date__lte=today
+            )
+            .exclude(Exists(absent))
+            .order_by()
+            .annotate(n=Func(F("date"), function="COUNT", output_field=models.IntegerField()))
+            .values("n")
+        )
+        return self.annotate(deadline_date=TruncDate("deadline")).annotate(
+            overdue_days=Case(
+                When(status__in=OPEN_STATUSES, then=Coalesce(Subquery(days), 0)),
+                default=Value(0),
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+class Task(models.Model):
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="authored_tasks",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    co_executors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("co-executors"),
+        blank=True,
+        related_name="co_executed_tasks",
+    )
+    # The responsible person's directorate when the task was set: the task counts where the work is.
+    department = models.ForeignKey(
+        "akimat.Department",
+        verbose_name=_("directorate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.INITIATIVE
+    )
+    source_number = models.CharField(_("document number"), max_length=60, blank=True)
+    source_date = models.DateField(_("document date"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    result = models.TextField(_("result"), blank=True, max_length=TEXT_MAX_LENGTH)
+    return_reason = models.TextField(_("reason for return"), blank=True, max_length=TEXT_MAX_LENGTH)
+    cancel_reason = models.TextField(
+        _("reason for cancelling"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    recurrence = models.ForeignKey(
+        "tasks.RecurringTask",
+        verbose_name=_("recurring template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+    )
+    # Bumped by every change; a form carries the version it was drawn from, so a second person
+    # saving an older version is told instead of silently overwriting (optimistic locking).
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[co_executors])
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering: ClassVar = ["deadline", "pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["responsible", "status", "deadline"]),
+            models.Index(fields=["department", "status", "deadline"]),
+            models.Index(fields=["author", "status"]),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_at__isnull=False),
+                name="task_done_has_done_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:task-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, at: dt.datetime | None = None) -> bool:
+        return self.is_open and self.deadline < (at or timezone.now())
+
+    @property
+    def is_done_late(self) -> bool:
+        return (
+            self.status == Status.DONE and self.done_at is not None and self.done_at > self.deadline
+        )
+
+    @property
+    def is_self_set(self) -> bool:
+        return self.author_id == self.responsible_id
+
+
+class DeadlineChange(models.Model):
+    """A request to move a deadline, and its decision. Every move is kept and counted."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="deadline_changes")
+    old_deadline = models.DateTimeField(_("old deadline"))
+    new_deadline = models.DateTimeField(_("new deadline"))
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    # Working days the task was already overdue when the move was approved: they stay counted.
+    overdue_days_before = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline move")
+        verbose_name_plural = _("deadline moves")
+        ordering: ClassVar = ["-requested_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(state="pending"), name="one_pending_move_per_task"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.old_deadline:%d.%m} → {self.new_deadline:%d.%m}"
+
+
+class Comment(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"), max_length=TEXT_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering: ClassVar = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class ChecklistItem(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(_("item"), max_length=TITLE_MAX_LENGTH)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_done = models.BooleanField(_("done"), default=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist")
+        ordering: ClassVar = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"tasks/{instance.task_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class Attachment(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering: ClassVar = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:attachment", args=[self.task_id, self.pk])
+
+
+class RecurringTask(models.Model):
+    """A template that sets the next occurrence of a repeated task when the previous one is due."""
+
+    class Every(models.TextChoices):
+        WEEK = "week", _("Every week")
+        MONTH = "month", _("Every month")
+
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recurring_tasks"
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    every = models.CharField(_("repeats"), max_length=5, choices=Every.choices)
+    # Weekly: 0 = Monday … 4 = Friday; monthly: the day of the month (a day off moves it earlier).
+    day = models.PositiveSmallIntegerField(_("day"))
+    next_deadline = models.DateField(_("next deadline"))
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recurring task")
+        verbose_name_plural = _("recurring tasks")
+        ordering: ClassVar = ["next_deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Absence(models.Model):
+    """Leave, sick leave or a business trip, with the acting person (и.о.)."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", _("Leave")
+        SICK = "sick", _("Sick leave")
+        TRIP = "trip", _("Business trip")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    acting = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="acting_for",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering: ClassVar = ["-start"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="absence_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} {self.start:%d.%m}–{self.end:%d.%m}"
+
+
+class Notification(models.Model):
+    """A line under the bell; the same events feed the morning digest."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("New task")
+        MOVE_REQUESTED = "move_requested", _("Deadline move requested")
+        MOVE_DECIDED = "move_decided", _("Deadline move decided")
+        RETURNED = "returned", _("Result returned")
+        SUBMITTED = "submitted", _("Result submitted")
+        BLOCKER = "blocker", _("Blocker raised")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, related_name="+")
+    text = models.CharField(max_length=TITLE_MAX_LENGTH * 2, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["recipient", "read_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.task}"
+
+
+class StandupNote(models.Model):
+    """A person's blockers at a directorate's stand-up of one day."""
+
+    date = models.DateField(_("date"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blockers = models.TextField(_("blockers"), max_length=TEXT_MAX_LENGTH)
+    updated_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stand-up note")
+        verbose_name_plural = _("stand-up notes")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["date", "user"], name="one_standup_note_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.user}"

@@ -1,0 +1,519 @@
+"""Use cases of tasks. Views, jobs, commands, admin and other apps all call these functions.
+
+Every change runs in its own transaction, re-reads the task under a row lock and checks the
+version the person saw, so two people saving one task at once cannot overwrite each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from akimat.calendar import add_working_days, is_working_day, working_days_between
+from akimat.models import Role, User
+from tasks.models import (
+    END_OF_WORKING_DAY,
+    OPEN_STATUSES,
+    TEXT_MAX_LENGTH,
+    Absence,
+    Attachment,
+    ChecklistItem,
+    Comment,
+    DeadlineChange,
+    Notification,
+    Priority,
+    RecurringTask,
+    Source,
+    StandupNote,
+    Status,
+    Task,
+)
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class Conflict(Exception):
+    """Somebody else changed the task after this person opened it."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(_("Someone else has just changed this task. Here is its current state."))
+        self.task = task
+
+
+# --- rules of who may do what ----------------------------------------------------------------
+
+
+def can_manage(user: User, task: Task) -> bool:
+    """The author, the head of the task's directorate, the deputy and the admin direct a task."""
+    if user.has_role(Role.DEPUTY, Role.ADMIN) or task.author_id == user.pk:
+        return True
+    return (
+        user.has_role(Role.HEAD)
+        and task.department is not None
+        and task.department.head_id == user.pk
+    )
+
+
+def can_work_on(user: User, task: Task) -> bool:
+    return task.responsible_id == user.pk
+
+
+def can_comment(user: User, task: Task) -> bool:
+    """Everyone involved may comment; the methodologist observes and changes nothing."""
+    if can_work_on(user, task) or can_manage(user, task):
+        return True
+    return task.co_executors.filter(pk=user.pk).exists()
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this with this task."))
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def deadline_from(day: dt.date, time: dt.time | None = None) -> dt.datetime:
+    """An aware deadline: a date alone means the end of that working day (18:30 local)."""
+    return timezone.make_aware(dt.datetime.combine(day, time or END_OF_WORKING_DAY))
+
+
+def _clean_text(text: str, *, field: str, required: bool = True) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError({field: _("This cannot be empty.")})
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {field: _("At most %(limit)s characters, please.") % {"limit": TEXT_MAX_LENGTH}}
+        )
+    return text
+
+
+def _locked(task: Task, version: int | None) -> Task:
+    """The task re-read under a row lock; a stale version raises Conflict."""
+    current = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
+    if version is not None and current.version != version:
+        raise Conflict(current)
+    return current
+
+
+def _save(task: Task, actor: User, reason: str, fields: list[str]) -> Task:
+    task.version += 1
+    task._change_reason = reason
+    task._history_user = actor
+    task.save(update_fields=[*fields, "version"])
+    return task
+
+
+def _notify(
+    recipients: Iterable[User | None], kind: str, *, task: Task | None, actor: User, text: str = ""
+) -> None:
+    rows = [
+        Notification(recipient=r, kind=kind, task=task, actor=actor, text=text[:400])
+        for r in {r.pk: r for r in recipients if r is not None and r.pk != actor.pk}.values()
+    ]
+    Notification.objects.bulk_create(rows)
+
+
+def _deciders(task: Task) -> list[User | None]:
+    """Who hears of a result or a move request: the author and the directorate's head."""
+    head = task.department.head if task.department_id and task.department else None
+    return [task.author, head]
+
+
+# --- creating and editing --------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_task(
+    *,
+    author: User,
+    title: str,
+    responsible: User,
+    deadline: dt.datetime,
+    description: str = "",
+    priority: int = Priority.NORMAL,
+    source: str = Source.INITIATIVE,
+    source_number: str = "",
+    source_date: dt.date | None = None,
+    co_executors: Sequence[User] = (),
+    checklist: Sequence[str] = (),
+    recurrence: RecurringTask | None = None,
+    allow_past_deadline: bool = False,
+) -> Task:
+    """Set a task; it counts in the responsible person's directorate. The deadline must be ahead."""
+    title = _clean_text(title, field="title")[:200]
+    if not allow_past_deadline and deadline <= timezone.now():
+        raise ValidationError(
+            {"deadline": _("The deadline has already passed. Choose a later one.")}
+        )
+    task = Task(
+        title=title,
+        description=_clean_text(description, field="description", required=False),
+        author=author,
+        responsible=responsible,
+        department_id=responsible.department_id,
+        priority=priority,
+        source=source,
+        source_number=source_number.strip(),
+        source_date=source_date,
+        deadline=deadline,
+        recurrence=recurrence,
+    )
+    task._change_reason = "created"
+    task._history_user = author
+    task.save()
+    if co_executors:
+        task.co_executors.set([u for u in co_executors if u.pk != responsible.pk])
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(task=task, text=text.strip()[:200], position=n)
+        for n, text in enumerate(checklist)
+        if text.strip()
+    )
+    _notify(
+        [responsible, *co_executors],
+        Notification.Kind.ASSIGNED,
+        task=task,
+        actor=author,
+        text=title,
+    )
+    return task
+
+
+@transaction.atomic
+def update_task(
+    *,
+    task: Task,
+    actor: User,
+    version: int,
+    title: str,
+    description: str,
+    priority: int,
+    source: str,
+    source_number: str,
+    source_date: dt.date | None,
+    co_executors: Sequence[User],
+) -> Task:
+    """Edit what a task asks for. The deadline moves only through a request."""
+    task = _locked(task, version)
+    _require(can_manage(actor, task) and task.is_open)
+    task.title = _clean_text(title, field="title")[:200]
+    task.description = _clean_text(description, field="description", required=False)
+    task.priority = priority
+    task.source = source
+    task.source_number = source_number.strip()
+    task.source_date = source_date
+    _save(
+        task,
+        actor,
+        "edited",
+        ["title", "description", "priority", "source", "source_number", "source_date"],
+    )
+    task.co_executors.set([u for u in co_executors if u.pk != task.responsible_id])
+    return task
+
+
+# --- the status machine ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_task(*, task: Task, actor: User, version: int | None = None) -> Task:
+    """The responsible person starts a new or returned task."""
+    task = _locked(task, version)
+    _require(can_work_on(actor, task))
+    if task.status not in (Status.NEW, Status.RETURNED):
+        raise ValidationError(_("Only a new or returned task can be started."))
+    task.status = Status.IN_PROGRESS
+    task.started_at = task.started_at or timezone.now()
+    return _save(task, actor, "started", ["status", "started_at"])
+
+
+@transaction.atomic
+def submit_task(*, task: Task, actor: User, result: str, version: int | None = None) -> Task:
+    """The responsible person hands in a result; a task one set for oneself is accepted at once."""
+    task = _locked(task, version)
+    _require(can_work_on(actor, task))
+    if task.status not in (Status.NEW, Status.IN_PROGRESS, Status.RETURNED):
+        raise ValidationError(_("This task cannot be submitted in its current state."))
+    task.result = _clean_text(result, field="result")
+    now = timezone.now()
+    task.submitted_at = now
+    task.started_at = task.started_at or now
+    if task.is_self_set:
+        task.status = Status.DONE
+        task.done_at = now
+        return _save(
+            task,
+            actor,
+            "submitted and accepted",
+            ["status", "result", "submitted_at", "started_at", "done_at"],
+        )
+    task.status = Status.AWAITING_ACCEPTANCE
+    _save(task, actor, "submitted", ["status", "result", "submitted_at", "started_at"])
+    _notify(_deciders(task), Notification.Kind.SUBMITTED, task=task, actor=actor, text=task.title)
+    return task
+
+
+@transaction.atomic
+def accept_task(*, task: Task, actor: User, version: int | None = None) -> Task:
+    """The author or the head accepts a submitted result; nobody accepts their own."""
+    task = _locked(task, version)
+    _require(can_manage(actor, task))
+    if task.responsible_id == actor.pk:
+        raise ValidationError(_("You cannot accept your own result: the author or the head does."))
+    if task.status != Status.AWAITING_ACCEPTANCE:
+        raise ValidationError(_("Only a submitted result can be accepted."))
+    task.status = Status.DONE
+    task.done_at = timezone.now()
+    return _save(task, actor, "accepted", ["status", "done_at"])
+
+
+@transaction.atomic
+def return_task(*, task: Task, actor: User, reason: str, version: int | None = None) -> Task:
+    """The author or the head refuses a result, saying why; the task goes back to work."""
+    task = _locked(task, version)
+    _require(can_manage(actor, task))
+    if task.responsible_id == actor.pk:
+        raise ValidationError(_("You cannot return your own result."))
+    if task.status != Status.AWAITING_ACCEPTANCE:
+        raise ValidationError(_("Only a submitted result can be returned."))
+    task.return_reason = _clean_text(reason, field="reason")
+    task.status = Status.RETURNED
+    task.returned_at = timezone.now()
+    _save(task, actor, "returned", ["status", "return_reason", "returned_at"])
+    _notify(
+        [task.responsible],
+        Notification.Kind.RETURNED,
+        task=task,
+        actor=actor,
+        text=task.return_reason,
+    )
+    return task
+
+
+@transaction.atomic
+def cancel_task(*, task: Task, actor: User, reason: str, version: int | None = None) -> Task:
+    """The author or the head cancels an open task, saying why."""
+    task = _locked(task, version)
+    _require(can_manage(actor, task))
+    if not task.is_open:
+        raise ValidationError(_("Only an open task can be cancelled."))
+    task.cancel_reason = _clean_text(reason, field="reason")
+    task.status = Status.CANCELLED
+    task.cancelled_at = timezone.now()
+    return _save(task, actor, "cancelled", ["status", "cancel_reason", "cancelled_at"])
+
+
+# --- deadline moves --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_deadline_move(
+    *, task: Task, actor: User, new_deadline: dt.datetime, reason: str
+) -> DeadlineChange:
+    """The responsible person asks to move the deadline, with a reason."""
+    task = _locked(task, None)
+    _require(can_work_on(actor, task) and task.is_open)
+    reason = _clean_text(reason, field="reason")
+    if new_deadline <= timezone.now():
+        raise ValidationError({"new_deadline": _("The new deadline must be in the future.")})
+    if new_deadline == task.deadline:
+        raise ValidationError({"new_deadline": _("This is the current deadline.")})
+    if task.deadline_changes.filter(state=DeadlineChange.State.PENDING).exists():
+        raise ValidationError(
+            _("A request to move this deadline is already waiting for a decision.")
+        )
+    change = DeadlineChange.objects.create(
+        task=task,
+        old_deadline=task.deadline,
+        new_deadline=new_deadline,
+        reason=reason,
+        requested_by=actor,
+    )
+    approvers = [task.author, task.department.head if task.department else None]
+    if task.is_self_set:
+        approvers = [task.department.head if task.department else None]
+    _notify(approvers, Notification.Kind.MOVE_REQUESTED, task=task, actor=actor, text=reason)
+    return change
+
+
+@transaction.atomic
+def decide_deadline_move(
+    *, change: DeadlineChange, actor: User, approve: bool, note: str = ""
+) -> DeadlineChange:
+    """The author or the head approves or refuses a move; an approved move keeps accrued overdue days."""
+    change = (
+        DeadlineChange.objects.select_for_update()
+        .select_related("task__department")
+        .get(pk=change.pk)
+    )
+    task = _locked(change.task, None)
+    _require(can_manage(actor, task) and actor.pk != change.requested_by_id)
+    if change.state != DeadlineChange.State.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    now = timezone.now()
+    change.state = DeadlineChange.State.APPROVED if approve else DeadlineChange.State.REFUSED
+    change.decided_by = actor
+    change.decided_at = now
+    change.decision_note = _clean_text(note, field="note", required=False)
+    if approve and task.is_open:
+        if task.deadline < now:
+            change.overdue_days_before = working_days_between(
+                timezone.localdate(task.deadline), timezone.localdate(now)
+            )
+        task.deadline = change.new_deadline
+        _save(task, actor, f"deadline moved: {change.reason}"[:100], ["deadline"])
+    change._history_user = actor
+    change.save()
+    _notify(
+        [change.requested_by],
+        Notification.Kind.MOVE_DECIDED,
+        task=task,
+        actor=actor,
+        text=change.decision_note,
+    )
+    return change
+
+
+# --- comments, checklist, attachments --------------------------------------------------------
+
+
+@transaction.atomic
+def add_comment(*, task: Task, actor: User, body: str) -> Comment:
+    _require(can_comment(actor, task))
+    return Comment.objects.create(task=task, author=actor, body=_clean_text(body, field="body"))
+
+
+@transaction.atomic
+def add_checklist_item(*, task: Task, actor: User, text: str) -> ChecklistItem:
+    _require(can_work_on(actor, task) or can_manage(actor, task))
+    text = _clean_text(text, field="text")[:200]
+    position = task.checklist.count()
+    return ChecklistItem.objects.create(task=task, text=text, position=position)
+
+
+@transaction.atomic
+def toggle_checklist_item(*, item: ChecklistItem, actor: User) -> ChecklistItem:
+    item = (
+        ChecklistItem.objects.select_for_update().select_related("task__department").get(pk=item.pk)
+    )
+    _require(can_comment(actor, item.task))
+    item.is_done = not item.is_done
+    item.done_by = actor if item.is_done else None
+    item.done_at = timezone.now() if item.is_done else None
+    item._history_user = actor
+    item.save(update_fields=["is_done", "done_by", "done_at"])
+    return item
+
+
+@transaction.atomic
+def add_attachment(*, task: Task, actor: User, upload: UploadedFile) -> Attachment:
+    _require(can_comment(actor, task))
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+    name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+    return Attachment.objects.create(
+        task=task, file=upload, name=name, size=upload.size, uploaded_by=actor
+    )
+
+
+# --- absences, recurring tasks, stand-up, notifications --------------------------------------
+
+
+@transaction.atomic
+def hand_over_to_acting(*, absence: Absence, actor: User) -> int:
+    """Give every open task of the absent person to the acting person; return how many moved."""
+    _require(actor.has_role(Role.HEAD, Role.DEPUTY, Role.ADMIN) or actor.pk == absence.user_id)
+    if absence.acting is None:
+        raise ValidationError(_("Name the acting person first."))
+    moved = 0
+    for task in Task.objects.select_for_update().filter(
+        responsible=absence.user, status__in=OPEN_STATUSES
+    ):
+        task.responsible = absence.acting
+        _save(
+            task,
+            actor,
+            f"handed to the acting person ({absence.get_kind_display()})"[:100],
+            ["responsible"],
+        )
+        moved += 1
+    if moved:
+        _notify(
+            [absence.acting], Notification.Kind.ASSIGNED, task=None, actor=actor, text=str(absence)
+        )
+    return moved
+
+
+def _next_due(template: RecurringTask, after: dt.date) -> dt.date:
+    """The occurrence after `after`: the next such weekday, or the day in the next month.
+
+    A day off moves it to the working day before, within the same month (or else after).
+    """
+    if template.every == RecurringTask.Every.WEEK:
+        day = after + dt.timedelta(days=(template.day - after.weekday() - 1) % 7 + 1)
+    else:
+        year, month = after.year + after.month // 12, after.month % 12 + 1
+        day = dt.date(year, month, min(template.day, monthrange(year, month)[1]))
+    candidate = day
+    while not is_working_day(candidate) and (candidate - dt.timedelta(days=1)).month == day.month:
+        candidate -= dt.timedelta(days=1)
+    return candidate if is_working_day(candidate) else add_working_days(day, 0)
+
+
+@transaction.atomic
+def create_recurring_occurrences(*, today: dt.date) -> int:
+    """Set the occurrences of active templates due within the next five working days."""
+    created = 0
+    horizon = add_working_days(today, 5)
+    templates = RecurringTask.objects.select_for_update().select_related("author", "responsible")
+    for template in templates.filter(is_active=True, next_deadline__lte=horizon):
+        while template.next_deadline <= horizon:
+            if template.next_deadline >= today:
+                create_task(
+                    author=template.author,
+                    title=template.title,
+                    description=template.description,
+                    responsible=template.responsible,
+                    priority=template.priority,
+                    deadline=deadline_from(template.next_deadline),
+                    recurrence=template,
+                    allow_past_deadline=True,
+                )
+                created += 1
+            template.next_deadline = _next_due(template, template.next_deadline)
+        template.save(update_fields=["next_deadline"])
+    return created
+
+
+@transaction.atomic
+def save_standup_blockers(*, user: User, date: dt.date, blockers: str) -> StandupNote | None:
+    """Keep a person's blockers for the day's stand-up; a new blocker notifies the head."""
+    text = _clean_text(blockers, field="blockers", required=False)
+    note = StandupNote.objects.filter(user=user, date=date).first()
+    if not text:
+        if note:
+            note.delete()
+        return None
+    changed = note is None or note.blockers != text
+    note = note or StandupNote(user=user, date=date)
+    note.blockers = text
+    note.updated_at = timezone.now()
+    note.save()
+    if changed and user.department_id:
+        head = user.department.head if user.department else None
+        _notify([head], Notification.Kind.BLOCKER, task=None, actor=user, text=text)
+    return note
+
+
+def mark_notifications_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

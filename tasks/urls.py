@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from tasks.views import actions, board, detail, forms, my, notifications, standup
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("", my.my_tasks, name="my-tasks"),
+    path("new/", forms.task_create, name="task-create"),
+    path("people/", forms.people_options, name="people-options"),
+    path("board/", board.board, name="board"),
+    path("standup/", standup.standup, name="standup"),
+    path("standup/blockers/", standup.standup_blockers, name="standup-blockers"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("<int:pk>/", detail.task_detail, name="task-detail"),
+    path("<int:pk>/edit/", forms.task_edit, name="task-edit"),
+    path("<int:pk>/start/", actions.task_start, name="task-start"),
+    path("<int:pk>/submit/", actions.task_submit, name="task-submit"),
+    path("<int:pk>/accept/", actions.task_accept, name="task-accept"),
+    path("<int:pk>/return/", actions.task_return, name="task-return"),
+    path("<int:pk>/cancel/", actions.task_cancel, name="task-cancel"),
+    path("<int:pk>/comment/", actions.task_comment, name="task-comment"),
+    path("<int:pk>/move/", actions.task_move_request, name="task-move-request"),
+    path(
+        "<int:pk>/move/<int:change_pk>/decide/", actions.task_move_decide, name="task-move-decide"
+    ),
+    path("<int:pk>/checklist/", actions.checklist_add, name="checklist-add"),
+    path(
+        "<int:pk>/checklist/<int:item_pk>/toggle/",
+        actions.checklist_toggle,
+        name="checklist-toggle",
+    ),
+    path("<int:pk>/attachments/", actions.attachment_upload, name="attachment-upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/", detail.attachment_download, name="attachment"
+    ),
+]

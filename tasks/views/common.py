@@ -1,0 +1,56 @@
+"""What the task views share: scoping by role and the department filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from akimat.calendar import add_working_days
+from akimat.models import Department, Role, User
+
+
+def departments_for(user: User) -> QuerySet[Department]:
+    """Directorates whose board and stand-up a person may open: all for the deputy, the
+    methodologist and the admin; their own for a head; none for anyone else."""
+    if user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN):
+        return Department.objects.select_related("head")
+    if user.has_role(Role.HEAD):
+        return Department.objects.select_related("head").filter(head=user)
+    return Department.objects.none()
+
+
+def chosen_department(user: User, raw: str | None) -> tuple[Department, list[Department]]:
+    """The directorate picked by `?department=` among those the person may open (404 otherwise),
+    or the first of them; with the list for the picker."""
+    allowed = list(departments_for(user))
+    if not allowed:
+        raise Http404
+    if raw:
+        try:
+            wanted = int(raw)
+        except ValueError:
+            raise Http404 from None
+        for department in allowed:
+            if department.pk == wanted:
+                return department, allowed
+        raise Http404
+    return allowed[0], allowed
+
+
+def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of `today`'s week."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The first moment after `day`, local time (for `deadline__lt`)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def due_soon_limit(today: dt.date) -> dt.date:
+    """Due soon = deadline within two working days."""
+    return add_working_days(today, 2)
