@@ -98,7 +98,11 @@ def _clean_text(text: str, *, field: str, required: bool = True) -> str:
 
 def _locked(task: Task, version: int | None) -> Task:
     """The task re-read under a row lock; a stale version raises Conflict."""
-    current = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
+    current = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("department__head")
+        .get(pk=task.pk)
+    )
     if version is not None and current.version != version:
         raise Conflict(current)
     return current
@@ -350,7 +354,7 @@ def decide_deadline_move(
 ) -> DeadlineChange:
     """The author or the head approves or refuses a move; an approved move keeps accrued overdue days."""
     change = (
-        DeadlineChange.objects.select_for_update()
+        DeadlineChange.objects.select_for_update(of=("self",))
         .select_related("task__department")
         .get(pk=change.pk)
     )
@@ -402,7 +406,9 @@ def add_checklist_item(*, task: Task, actor: User, text: str) -> ChecklistItem:
 @transaction.atomic
 def toggle_checklist_item(*, item: ChecklistItem, actor: User) -> ChecklistItem:
     item = (
-        ChecklistItem.objects.select_for_update().select_related("task__department").get(pk=item.pk)
+        ChecklistItem.objects.select_for_update(of=("self",))
+        .select_related("task__department")
+        .get(pk=item.pk)
     )
     _require(can_comment(actor, item.task))
     item.is_done = not item.is_done
@@ -517,3 +523,22 @@ def mark_notifications_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def actions_for(user: User, task: Task, *, co_executor: bool = False) -> frozenset[str]:
+    """The buttons a person gets on a task, by the same rules the services enforce."""
+    allowed: set[str] = set()
+    works, manages = can_work_on(user, task), can_manage(user, task)
+    if works and task.status in (Status.NEW, Status.RETURNED):
+        allowed.add("start")
+    if works and task.status in (Status.NEW, Status.IN_PROGRESS, Status.RETURNED):
+        allowed.add("submit")
+    if works and task.is_open:
+        allowed.add("move")
+    if manages and not works and task.status == Status.AWAITING_ACCEPTANCE:
+        allowed |= {"accept", "return"}
+    if manages and task.is_open:
+        allowed |= {"cancel", "edit"}
+    if works or manages or co_executor:
+        allowed |= {"comment", "checklist", "attach"}
+    return frozenset(allowed)

@@ -3,9 +3,10 @@
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import tasks.models
 from django.conf import settings
 from django.db import migrations, models
+
+import tasks.models
 
 
 class Migration(migrations.Migration):

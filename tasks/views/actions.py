@@ -1,49 +1,199 @@
+"""Inline actions on a task, from My tasks or from the task page, with or without htmx.
+
+Each view validates its small form and calls one service. An htmx request gets back the region
+it came from (My tasks or the task page) in its new state, with a toast; a plain request is
+redirected back (Post/Redirect/Get) with a message.
+"""
+
 from __future__ import annotations
 
-from django.http import Http404
+import json
+from collections.abc import Callable
+from typing import Any
 
-# Placeholder until this module is written; every view here answers 404.
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from akimat.http import HtmxRequest
+from tasks import forms, services
+from tasks.models import ChecklistItem, DeadlineChange, Task
+from tasks.views.detail import task_detail_context
+from tasks.views.my import my_tasks_context
 
-def task_start(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
-
-
-def task_submit(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
-
-
-def task_accept(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
-
-
-def task_return(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
-
-
-def task_cancel(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+Operation = Callable[[Task, dict[str, Any]], object]
 
 
-def task_comment(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _first_error(error: ValidationError | django_forms.Form) -> str:
+    if isinstance(error, django_forms.Form):
+        return next(
+            iter(e for errors in error.errors.values() for e in errors), _("Check the form.")
+        )
+    return next(iter(error.messages), _("Check the form."))
 
 
-def task_move_request(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _respond(request: HtmxRequest, task: Task, text: str, level: str) -> HttpResponse:
+    from_detail = request.POST.get("from") == "detail"
+    if not request.htmx:
+        messages.add_message(
+            request, messages.ERROR if level == "danger" else messages.SUCCESS, text
+        )
+        return HttpResponseRedirect(task.get_absolute_url() if from_detail else "/tasks/")
+    if from_detail:
+        response = TemplateResponse(
+            request, "tasks/task_detail.html#task-detail", task_detail_context(request, task.pk)
+        )
+    else:
+        response = TemplateResponse(
+            request, "tasks/my_tasks.html#my-tasks", my_tasks_context(request)
+        )
+    response["HX-Trigger"] = json.dumps({"notify": {"text": text, "level": level}})
+    return response
 
 
-def task_move_decide(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _perform(
+    request: HtmxRequest,
+    pk: int,
+    form_class: type[django_forms.Form] | None,
+    operation: Operation,
+    done: str,
+) -> HttpResponse:
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        return _respond(request, task, _first_error(form), "danger")
+    try:
+        operation(task, form.cleaned_data if form is not None else {})
+    except services.Conflict as conflict:
+        return _respond(request, task, str(conflict), "warning")
+    except ValidationError as error:
+        return _respond(request, task, _first_error(error), "danger")
+    except PermissionDenied as denied:
+        return _respond(request, task, str(denied), "danger")
+    return _respond(request, task, done, "success")
 
 
-def checklist_add(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@require_POST
+@login_required
+def task_start(request: HtmxRequest, pk: int) -> HttpResponse:
+    def start(task: Task, data: dict[str, Any]) -> object:
+        return services.start_task(task=task, actor=request.user, version=data["version"])
+
+    return _perform(request, pk, forms.VersionForm, start, _("The task is in progress."))
 
 
-def checklist_toggle(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@require_POST
+@login_required
+def task_submit(request: HtmxRequest, pk: int) -> HttpResponse:
+    def submit(task: Task, data: dict[str, Any]) -> object:
+        return services.submit_task(
+            task=task, actor=request.user, result=data["result"], version=data["version"]
+        )
+
+    return _perform(request, pk, forms.ResultForm, submit, _("The result has been submitted."))
 
 
-def attachment_upload(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@require_POST
+@login_required
+def task_accept(request: HtmxRequest, pk: int) -> HttpResponse:
+    def accept(task: Task, data: dict[str, Any]) -> object:
+        return services.accept_task(task=task, actor=request.user, version=data["version"])
+
+    return _perform(request, pk, forms.VersionForm, accept, _("The result has been accepted."))
+
+
+@require_POST
+@login_required
+def task_return(request: HtmxRequest, pk: int) -> HttpResponse:
+    def send_back(task: Task, data: dict[str, Any]) -> object:
+        return services.return_task(
+            task=task, actor=request.user, reason=data["reason"], version=data["version"]
+        )
+
+    return _perform(request, pk, forms.ReasonForm, send_back, _("The task has been returned."))
+
+
+@require_POST
+@login_required
+def task_cancel(request: HtmxRequest, pk: int) -> HttpResponse:
+    def cancel(task: Task, data: dict[str, Any]) -> object:
+        return services.cancel_task(
+            task=task, actor=request.user, reason=data["reason"], version=data["version"]
+        )
+
+    return _perform(request, pk, forms.ReasonForm, cancel, _("The task has been cancelled."))
+
+
+@require_POST
+@login_required
+def task_comment(request: HtmxRequest, pk: int) -> HttpResponse:
+    def comment(task: Task, data: dict[str, Any]) -> object:
+        return services.add_comment(task=task, actor=request.user, body=data["body"])
+
+    return _perform(request, pk, forms.CommentForm, comment, _("The comment has been added."))
+
+
+@require_POST
+@login_required
+def task_move_request(request: HtmxRequest, pk: int) -> HttpResponse:
+    def ask(task: Task, data: dict[str, Any]) -> object:
+        return services.request_deadline_move(
+            task=task, actor=request.user, new_deadline=data["new_deadline"], reason=data["reason"]
+        )
+
+    return _perform(
+        request,
+        pk,
+        forms.MoveRequestForm,
+        ask,
+        _("The request to move the deadline has been sent."),
+    )
+
+
+@require_POST
+@login_required
+def task_move_decide(request: HtmxRequest, pk: int, change_pk: int) -> HttpResponse:
+    def decide(task: Task, data: dict[str, Any]) -> object:
+        change = get_object_or_404(DeadlineChange, pk=change_pk, task=task)
+        return services.decide_deadline_move(
+            change=change,
+            actor=request.user,
+            approve=data["decision"] == "approve",
+            note=data["note"],
+        )
+
+    return _perform(request, pk, forms.DecisionForm, decide, _("The decision has been saved."))
+
+
+@require_POST
+@login_required
+def checklist_add(request: HtmxRequest, pk: int) -> HttpResponse:
+    def add(task: Task, data: dict[str, Any]) -> object:
+        return services.add_checklist_item(task=task, actor=request.user, text=data["text"])
+
+    return _perform(request, pk, forms.ChecklistItemForm, add, _("The item has been added."))
+
+
+@require_POST
+@login_required
+def checklist_toggle(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
+    def toggle(task: Task, data: dict[str, Any]) -> object:
+        item = get_object_or_404(ChecklistItem, pk=item_pk, task=task)
+        return services.toggle_checklist_item(item=item, actor=request.user)
+
+    return _perform(request, pk, None, toggle, _("The checklist has been updated."))
+
+
+@require_POST
+@login_required
+def attachment_upload(request: HtmxRequest, pk: int) -> HttpResponse:
+    def attach(task: Task, data: dict[str, Any]) -> object:
+        return services.add_attachment(task=task, actor=request.user, upload=data["file"])
+
+    return _perform(request, pk, forms.AttachmentForm, attach, _("The file has been attached."))

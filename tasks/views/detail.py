@@ -1,13 +1,66 @@
+"""The task page: everything about one task, its actions, and its history as a timeline."""
+
 from __future__ import annotations
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-# Placeholder until this module is written; every view here answers 404.
+from akimat.http import HtmxRequest
+from tasks import forms
+from tasks.models import Attachment, Task
+from tasks.services import actions_for
+from tasks.timeline import build_timeline
 
 
-def task_detail(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
+    user, today = request.user, timezone.localdate()
+    task = get_object_or_404(
+        Task.objects.visible_to(user)
+        .with_overdue_days(today)
+        .select_related("author", "responsible", "department__head"),
+        pk=pk,
+    )
+    co_executors = list(task.co_executors.all())
+    moves = list(
+        task.deadline_changes.select_related("requested_by", "decided_by").order_by("-requested_at")
+    )
+    task.actions = actions_for(user, task, co_executor=any(u.pk == user.pk for u in co_executors))  # type: ignore[attr-defined]
+    return {
+        "task": task,
+        "co_executors": co_executors,
+        "checklist": list(task.checklist.all()),
+        "comments": list(task.comments.select_related("author")),
+        "attachments": list(task.attachments.select_related("uploaded_by")),
+        "moves": moves,
+        "timeline": build_timeline(task, moves),
+        "move_form": forms.MoveRequestForm(),
+        "can_decide": "cancel" in task.actions,
+    }
 
 
-def attachment_download(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def task_detail(request: HtmxRequest, pk: int) -> HttpResponse:
+    template = "tasks/task_detail.html"
+    if request.htmx:
+        template += "#task-detail"
+    return TemplateResponse(request, template, task_detail_context(request, pk))
+
+
+@require_GET
+@login_required
+def attachment_download(request: HtmxRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Files are served only to people who may see the task."""
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, task=task)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)

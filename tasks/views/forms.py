@@ -1,17 +1,103 @@
+"""Creating and editing tasks, and the search-as-you-type list of people to assign."""
+
 from __future__ import annotations
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-# Placeholder until this module is written; every view here answers 404.
+from akimat.http import HtmxRequest
+from tasks import services
+from tasks.forms import TaskCreateForm, TaskEditForm, assignable_people
+from tasks.models import Task
+
+SEARCH_LIMIT = 30
 
 
-def task_create(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def task_create(request: HtmxRequest) -> HttpResponse:
+    if not assignable_people(request.user).exists():
+        raise PermissionDenied
+    form = TaskCreateForm(
+        request.POST or None, user=request.user, initial={"responsible": request.user.pk}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.create_task(
+                author=request.user,
+                title=data["title"],
+                description=data["description"],
+                responsible=data["responsible"],
+                deadline=data["deadline"],
+                priority=data["priority"],
+                source=data["source"],
+                source_number=data["source_number"],
+                source_date=data["source_date"],
+                co_executors=list(data["co_executors"]),
+                checklist=data["checklist"].splitlines(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The task has been set."))
+            return HttpResponseRedirect(task.get_absolute_url())
+    return TemplateResponse(request, "tasks/task_form.html", {"form": form, "task": None})
 
 
-def people_options(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def task_edit(request: HtmxRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(
+        Task.objects.visible_to(request.user).select_related("department"), pk=pk
+    )
+    if not services.can_manage(request.user, task) or not task.is_open:
+        raise PermissionDenied
+    initial = {
+        "version": task.version,
+        "title": task.title,
+        "description": task.description,
+        "priority": task.priority,
+        "source": task.source,
+        "source_number": task.source_number,
+        "source_date": task.source_date,
+        "co_executors": list(task.co_executors.all()),
+    }
+    form = TaskEditForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_task(task=task, actor=request.user, **{k: data[k] for k in initial})
+        except services.Conflict as conflict:
+            messages.warning(request, str(conflict))
+            return HttpResponseRedirect(task.get_absolute_url())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The task has been saved."))
+            return HttpResponseRedirect(task.get_absolute_url())
+    return TemplateResponse(request, "tasks/task_form.html", {"form": form, "task": task})
 
 
-def task_edit(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@require_GET
+@login_required
+def people_options(request: HtmxRequest) -> HttpResponse:
+    """The <option>s of people the person may assign, matching what they typed."""
+    query = request.GET.get("q", "").strip()[:100]
+    people = assignable_people(request.user)
+    for word in query.split():
+        people = people.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(position__icontains=word)
+        )
+    return TemplateResponse(
+        request, "tasks/_people_options.html", {"people": people[:SEARCH_LIMIT], "query": query}
+    )

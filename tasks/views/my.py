@@ -1,9 +1,87 @@
+"""My tasks: overdue, today, this week, later, and what awaits my acceptance."""
+
 from __future__ import annotations
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-# Placeholder until this module is written; every view here answers 404.
+from akimat.http import HtmxRequest
+from tasks.models import ChecklistItem, DeadlineChange, Status, Task
+from tasks.services import actions_for
+from tasks.views.common import due_soon_limit, end_of, week_bounds
 
 
-def my_tasks(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
+    user, now, today = request.user, timezone.now(), timezone.localdate()
+    co_executing = Task.co_executors.through.objects.filter(task=OuterRef("pk"), user=user)
+    tasks = list(
+        Task.objects.open()
+        .filter(Q(responsible=user) | Exists(co_executing))
+        .annotate(
+            is_co_executor=Exists(co_executing),
+            checklist_total=Count("checklist", distinct=True),
+            checklist_done=Count("checklist", filter=Q(checklist__is_done=True), distinct=True),
+            move_pending=Exists(
+                DeadlineChange.objects.filter(task=OuterRef("pk"), state="pending")
+            ),
+        )
+        .with_overdue_days(today)
+        .select_related("author", "responsible", "department")
+        .prefetch_related(
+            Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "pk"))
+        )
+        .order_by("deadline", "pk")
+    )
+    awaiting = list(
+        Task.objects.filter(status=Status.AWAITING_ACCEPTANCE)
+        .filter(Q(author=user) | Q(department__head=user))
+        .exclude(responsible=user)
+        .select_related("author", "responsible", "department")
+        .with_overdue_days(today)
+        .order_by("submitted_at", "pk")
+    )
+    moves = list(
+        DeadlineChange.objects.filter(state=DeadlineChange.State.PENDING)
+        .filter(Q(task__author=user) | Q(task__department__head=user))
+        .exclude(requested_by=user)
+        .select_related("task", "requested_by")
+        .order_by("requested_at")
+    )
+    end_today, (_monday, sunday) = end_of(today), week_bounds(today)
+    soon = end_of(due_soon_limit(today))
+    sections: dict[str, list[Task]] = {"overdue": [], "today": [], "week": [], "later": []}
+    for task in tasks:
+        task.actions = actions_for(user, task, co_executor=task.is_co_executor)  # type: ignore[attr-defined]
+        task.due_soon = now <= task.deadline < soon  # type: ignore[attr-defined]
+        if task.deadline < now:
+            sections["overdue"].append(task)
+        elif task.deadline < end_today:
+            sections["today"].append(task)
+        elif task.deadline < end_of(sunday):
+            sections["week"].append(task)
+        else:
+            sections["later"].append(task)
+    for task in awaiting:
+        task.actions = actions_for(user, task)  # type: ignore[attr-defined]
+    return {
+        "sections": sections,
+        "awaiting": awaiting,
+        "moves": moves,
+        "decisions": len(awaiting) + len(moves),
+        "today": today,
+    }
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def my_tasks(request: HtmxRequest) -> HttpResponse:
+    template = "tasks/my_tasks.html"
+    if request.htmx:
+        template += "#my-tasks"
+    return TemplateResponse(request, template, my_tasks_context(request))

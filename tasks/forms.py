@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from akimat.models import Role, User
+from tasks.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Priority, Source
+from tasks.services import deadline_from
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def assignable_people(user: User) -> QuerySet[User]:
+    """Whom a person may set tasks for: the deputy and the admin anyone with a directorate; a
+    head the directorate's people; a specialist themselves and their directorate's colleagues."""
+    people = User.objects.filter(is_active=True).select_related("department")
+    if user.has_role(Role.DEPUTY, Role.ADMIN):
+        return people.filter(department__isnull=False)
+    if user.has_role(Role.HEAD):
+        return people.filter(Q(department__head=user) | Q(pk=user.pk))
+    if user.has_role(Role.SPECIALIST) and user.department_id:
+        return people.filter(department_id=user.department_id)
+    return people.none()
+
+
+class DeadlineMixin:
+    """A date with an optional time; a date alone is the end of that working day."""
+
+    def deadline_value(self, date_field: str, time_field: str) -> dt.datetime | None:
+        day = self.cleaned_data.get(date_field)  # type: ignore[attr-defined]
+        if day is None:
+            return None
+        return deadline_from(day, self.cleaned_data.get(time_field))  # type: ignore[attr-defined]
+
+
+class TaskCreateForm(DeadlineMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible"), queryset=User.objects.none(), widget=forms.Select(attrs={"size": 6})
+    )
+    deadline_date = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET)
+    deadline_time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=TIME_WIDGET,
+        help_text=_("Empty: 18:30, the end of the working day."),
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.INITIATIVE)
+    source_number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+    source_date = forms.DateField(label=_("Document date"), required=False, widget=DATE_WIDGET)
+    co_executors = forms.ModelMultipleChoiceField(
+        label=_("Co-executors"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    checklist = forms.CharField(
+        label=_("Checklist"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One item per line."),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        people = assignable_people(user)
+        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+        self.fields["co_executors"].queryset = people  # type: ignore[attr-defined]
+        self.fields["responsible"].label_from_instance = _person_label  # type: ignore[attr-defined]
+        self.fields["co_executors"].label_from_instance = _person_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        deadline = self.deadline_value("deadline_date", "deadline_time")
+        if deadline is not None and deadline <= timezone.now():
+            self.add_error(
+                "deadline_date", _("The deadline has already passed. Choose a later one.")
+            )
+        cleaned["deadline"] = deadline
+        return cleaned
+
+
+class TaskEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    source_number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+    source_date = forms.DateField(label=_("Document date"), required=False, widget=DATE_WIDGET)
+    co_executors = forms.ModelMultipleChoiceField(
+        label=_("Co-executors"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["co_executors"].queryset = assignable_people(user)  # type: ignore[attr-defined]
+        self.fields["co_executors"].label_from_instance = _person_label  # type: ignore[attr-defined]
+
+
+class ResultForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.CharField(
+        label=_("Result"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MoveRequestForm(DeadlineMixin, forms.Form):
+    new_date = forms.DateField(label=_("New deadline"), widget=DATE_WIDGET)
+    new_time = forms.TimeField(label=_("Time"), required=False, widget=TIME_WIDGET)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        cleaned["new_deadline"] = self.deadline_value("new_date", "new_time")
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH)
+
+
+class ChecklistItemForm(forms.Form):
+    text = forms.CharField(label=_("New item"), max_length=TITLE_MAX_LENGTH)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+def _person_label(user: User) -> str:
+    department = user.department.name if user.department_id and user.department else ""
+    return f"{user} — {department}" if department else str(user)
