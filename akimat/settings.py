@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "akimat.context_processors.navigation",
+                "tasks.context_processors.notifications",
             ],
         },
     },
@@ -228,6 +229,19 @@ CELERY_BEAT_SCHEDULE = {
     "fill-working-calendar": {
         "task": "akimat.jobs.fill_working_calendar",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # Every night at 00:30 local time, set the occurrences of recurring tasks due within the
+    # next five working days, so they are under the bell and in the morning digest.
+    "create-recurring-occurrences": {
+        "task": "tasks.jobs.create_recurring_occurrences",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Every day at 08:00 local time, mail each person their morning digest. Daily rather than
+    # Monday to Friday: the service reads the working calendar and sends nothing on days off,
+    # but does send on a Saturday made working by a transfer.
+    "send-morning-digest": {
+        "task": "tasks.jobs.send_morning_digest",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

@@ -458,20 +458,28 @@ def hand_over_to_acting(*, absence: Absence, actor: User) -> int:
     return moved
 
 
-def _next_due(template: RecurringTask, after: dt.date) -> dt.date:
-    """The occurrence after `after`: the next such weekday, or the day in the next month.
-
-    A day off moves it to the working day before, within the same month (or else after).
-    """
+def _next_nominal(template: RecurringTask, after: dt.date) -> dt.date:
+    """The template's next calendar date after `after`: that weekday, or that day next month."""
     if template.every == RecurringTask.Every.WEEK:
-        day = after + dt.timedelta(days=(template.day - after.weekday() - 1) % 7 + 1)
-    else:
-        year, month = after.year + after.month // 12, after.month % 12 + 1
-        day = dt.date(year, month, min(template.day, monthrange(year, month)[1]))
-    candidate = day
-    while not is_working_day(candidate) and (candidate - dt.timedelta(days=1)).month == day.month:
-        candidate -= dt.timedelta(days=1)
-    return candidate if is_working_day(candidate) else add_working_days(day, 0)
+        return after + dt.timedelta(days=(template.day - after.weekday() - 1) % 7 + 1)
+    year, month = after.year + after.month // 12, after.month % 12 + 1
+    return dt.date(year, month, min(template.day, monthrange(year, month)[1]))
+
+
+def _next_due(template: RecurringTask, after: dt.date) -> dt.date:
+    """The first occurrence due after `after`. A day off moves it to the working day before,
+    within the same month (or else to the next working day)."""
+    nominal = after
+    while True:
+        nominal = _next_nominal(template, nominal)
+        due = nominal
+        while not is_working_day(due) and (due - dt.timedelta(days=1)).month == nominal.month:
+            due -= dt.timedelta(days=1)
+        if not is_working_day(due):
+            due = add_working_days(nominal, 0)
+        # A moved occurrence may land on the previous one; then the next nominal date counts.
+        if due > after:
+            return due
 
 
 @transaction.atomic

@@ -43,7 +43,6 @@ def build_timeline(task: Task, moves: list[DeadlineChange]) -> list[Entry]:
             "history_date", "history_id"
         )
     )
-    approved = {m.decided_at: m for m in moves if m.state == DeadlineChange.State.APPROVED}
     entries: list[Entry] = []
     previous = None
     for record in records:
@@ -51,7 +50,7 @@ def build_timeline(task: Task, moves: list[DeadlineChange]) -> list[Entry]:
         if previous is None:
             entries.append(Entry(record.history_date, who, _("created the task")))
         else:
-            entries.extend(_changes(previous, record, who, approved))
+            entries.extend(_changes(previous, record, who))
         previous = record
     for move in moves:
         if move.state == DeadlineChange.State.REFUSED and move.decided_at:
@@ -73,7 +72,7 @@ def build_timeline(task: Task, moves: list[DeadlineChange]) -> list[Entry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
-def _changes(old, new, who: str, approved: dict) -> list[Entry]:  # type: ignore[no-untyped-def]
+def _changes(old, new, who: str) -> list[Entry]:  # type: ignore[no-untyped-def]
     at = new.history_date
     out: list[Entry] = []
     if old.status != new.status and new.status in STATUS_SENTENCES:

@@ -55,7 +55,7 @@ def board_rows(department: Department, filters: dict[str, int | str]) -> tuple[l
     now = timezone.now()
     today = timezone.localdate(now)
     monday, sunday = week_bounds(today)
-    week_start = end_of(monday - dt.timedelta(days=1))
+    week_start = end_of(monday - dt.timedelta(days=1))  # Monday's local midnight
     is_open = Q(status__in=OPEN_STATUSES)
     done_this_week = Q(status=Status.DONE, done_at__gte=week_start)
     per_person = (
@@ -109,7 +109,7 @@ def board(request: HtmxRequest) -> HttpResponse:
         "week": week_bounds(timezone.localdate()),
     }
     if request.GET.get("person"):
-        if not request.GET["person"].isdigit():
+        if not request.GET["person"].isdecimal():
             raise Http404
         person = get_object_or_404(
             User, pk=request.GET["person"], is_active=True, department=department

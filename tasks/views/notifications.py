@@ -20,9 +20,7 @@ LIST_LENGTH = 20
 
 
 def _latest(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("actor", "task")[
-        :LIST_LENGTH
-    ]
+    return Notification.objects.filter(recipient=user).select_related("actor", "task")[:LIST_LENGTH]
 
 
 @require_GET

@@ -128,15 +128,15 @@ def test_home_query_count_is_the_same_at_ten_times_the_data(
     client, deputy, django_assert_num_queries
 ):
     # session, user, calendar (covered? + working today?, covered? + next working day),
-    # groups of the user, directorates with their head and head-count
+    # groups of the user, directorates with their head and head-count, the bell
     today = timezone.localdate()
     ensure_calendar(start=today, end=today.replace(year=today.year + 1))
     client.force_login(deputy)
     _directorates(2, 3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         small = client.get(reverse("home"))
     _directorates(18, 30)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         large = client.get(reverse("home"))
     assert len(small.context["departments"]) == 2
     assert len(large.context["departments"]) == 20

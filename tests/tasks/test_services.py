@@ -285,3 +285,27 @@ def test_hand_over_to_acting_moves_open_tasks_only(task, head, specialist, depar
     done.refresh_from_db()
     assert task.responsible == acting and done.responsible == specialist
     assert "acting" in task.history.first().history_change_reason
+
+
+def test_admin_hands_over_open_tasks_in_one_step(client, task, specialist, department):
+    from akimat.models import User
+    from tests.factories import UserFactory
+
+    admin_user = User.objects.create_superuser("root", "root@akimat.example", "x")
+    acting = UserFactory(department=department, roles=["specialist"])
+    absence = Absence.objects.create(
+        user=specialist,
+        kind="trip",
+        start=timezone.localdate(),
+        end=timezone.localdate(),
+        acting=acting,
+    )
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/tasks/absence/",
+        {"action": "hand_over", "_selected_action": [absence.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.responsible == acting

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from tasks import services
+from tasks.models import Absence, DeadlineChange, RecurringTask, Task
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "responsible", "department", "status", "deadline", "priority")
+    list_filter = ("status", "priority", "source", "department")
+    list_select_related = ("responsible", "department")
+    search_fields = ("title", "source_number", "responsible__last_name")
+    date_hierarchy = "deadline"
+    autocomplete_fields = ("author", "responsible", "co_executors")
+    # Status, deadline and timestamps change only through the services' rules.
+    readonly_fields = (
+        "status", "deadline", "department", "created_at", "started_at", "submitted_at",
+        "returned_at", "done_at", "cancelled_at", "version",
+    )  # fmt: skip
+
+
+@admin.register(DeadlineChange)
+class DeadlineChangeAdmin(SimpleHistoryAdmin):
+    list_display = ("task", "old_deadline", "new_deadline", "state", "requested_by", "decided_by")
+    list_filter = ("state",)
+    list_select_related = ("task", "requested_by", "decided_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # moves are requested and decided in the portal, never written by hand
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "kind", "start", "end", "acting")
+    list_filter = ("kind",)
+    autocomplete_fields = ("user", "acting")
+    actions = ("hand_over",)
+
+    @admin.action(description=_("Hand the open tasks to the acting person"))
+    def hand_over(self, request: HttpRequest, queryset: QuerySet[Absence]) -> None:
+        for absence in queryset.select_related("user", "acting"):
+            try:
+                moved = services.hand_over_to_acting(absence=absence, actor=request.user)  # type: ignore[arg-type]
+            except (ValidationError, PermissionDenied) as error:
+                text = "; ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{absence}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "%(absence)s: %(count)d task handed over.",
+                    "%(absence)s: %(count)d tasks handed over.",
+                    moved,
+                )
+                % {"absence": absence, "count": moved},
+            )
+
+
+@admin.register(RecurringTask)
+class RecurringTaskAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "responsible", "every", "day", "next_deadline", "is_active")
+    list_filter = ("every", "is_active")
+    autocomplete_fields = ("author", "responsible")

@@ -1,0 +1,397 @@
+"""My tasks, the task page, the forms and the inline actions, over HTTP, with and without htmx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from akimat.calendar import ensure_calendar
+from tasks import services
+from tasks.models import Attachment, Comment, DeadlineChange, Status, Task
+from tests.factories import UserFactory
+from tests.tasks.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _calendar():
+    today = timezone.localdate()
+    ensure_calendar(start=today - dt.timedelta(days=400), end=today + dt.timedelta(days=400))
+
+
+def in_days(days: float) -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=days)
+
+
+@pytest.fixture
+def task(head, specialist):
+    return services.create_task(
+        author=head,
+        title="Ответ на письмо ТОО «Береке»",
+        responsible=specialist,
+        deadline=in_days(3),
+    )
+
+
+# --- My tasks ------------------------------------------------------------------------------------
+
+
+def test_my_tasks_sorts_into_sections(client, head, specialist):
+    overdue = TaskFactory(author=head, responsible=specialist, deadline=in_days(-3))
+    later = TaskFactory(author=head, responsible=specialist, deadline=in_days(30))
+    TaskFactory(author=head, responsible=specialist, deadline=in_days(-3), status=Status.DONE)
+    client.force_login(specialist)
+    response = client.get(reverse("tasks:my-tasks"))
+    sections = response.context["sections"]
+    assert sections["overdue"] == [overdue]
+    assert later in sections["later"]
+    assert 'data-testid="count-overdue">1<' in response.text
+
+
+def test_my_tasks_shows_results_awaiting_my_acceptance(client, head, specialist, task):
+    services.submit_task(task=task, actor=specialist, result="Готово")
+    client.force_login(head)
+    response = client.get(reverse("tasks:my-tasks"))
+    assert response.context["awaiting"] == [task]
+    assert "accept" in response.context["awaiting"][0].actions
+
+
+def test_my_tasks_htmx_returns_only_the_fragment(client, specialist, task):
+    client.force_login(specialist)
+    response = client.get(reverse("tasks:my-tasks"), headers=HX)
+    assert response.text.lstrip().startswith('<div id="my-tasks">')
+    assert "<html" not in response.text
+
+
+def _fill(head, specialist, department, people: int, tasks_each: int) -> None:
+    for _ in range(people):
+        person = UserFactory(department=department, roles=["specialist"])
+        for n in range(tasks_each):
+            TaskFactory(author=head, responsible=person, deadline=in_days(n - 2))
+    for n in range(tasks_each):
+        t = TaskFactory(author=head, responsible=specialist, deadline=in_days(n - 2))
+        services.add_checklist_item(task=t, actor=head, text=f"Пункт {n}")
+        other = TaskFactory(author=specialist, responsible=head, deadline=in_days(n + 1))
+        other.co_executors.add(specialist)
+        submitted = TaskFactory(
+            author=specialist, responsible=head, status=Status.AWAITING_ACCEPTANCE
+        )
+        del submitted
+
+
+def test_my_tasks_query_count_is_the_same_at_ten_times_the_data(
+    client, head, specialist, department, django_assert_num_queries
+):
+    # session, user, open tasks (with overdue days, checklist counts, pending moves), their
+    # checklists (prefetch), results awaiting me, move requests awaiting me, the calendar
+    # (covered? + the day two working days ahead, for "due soon"), roles (menu), the bell
+    client.force_login(specialist)
+    _fill(head, specialist, department, people=1, tasks_each=2)
+    with django_assert_num_queries(10):
+        small = client.get(reverse("tasks:my-tasks"))
+    _fill(head, specialist, department, people=3, tasks_each=18)
+    with django_assert_num_queries(10):
+        large = client.get(reverse("tasks:my-tasks"))
+
+    def total(response):
+        return sum(len(v) for v in response.context["sections"].values()) + len(
+            response.context["awaiting"]
+        )
+
+    assert total(small) == 6
+    assert total(large) == 60
+
+
+# --- the task page -------------------------------------------------------------------------------
+
+
+def test_task_page_shows_history_as_sentences(client, head, specialist, task):
+    services.start_task(task=task, actor=specialist)
+    change = services.request_deadline_move(
+        task=task,
+        actor=specialist,
+        new_deadline=in_days(9),
+        reason="ждём ответа земельного кадастра",
+    )
+    services.decide_deadline_move(change=change, actor=head, approve=True)
+    client.force_login(specialist)
+    response = client.get(task.get_absolute_url())
+    assert response.status_code == 200
+    texts = [f"{e.who} {e.text}" for e in response.context["timeline"]]
+    assert any("срок перенесён" in t for t in texts), texts
+    assert any("ждём ответа земельного кадастра" in t for t in texts)
+    assert any(str(specialist) in t for t in texts)
+
+
+@pytest.mark.parametrize("persona", ["outsider", "receptionist"])
+def test_someone_elses_task_answers_404(client, request, persona, task):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(task.get_absolute_url()).status_code == 404
+    response = client.post(reverse("tasks:task-start", args=[task.pk]), {"version": task.version})
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.status == Status.NEW
+
+
+def test_methodologist_reads_but_changes_nothing(client, methodologist, task):
+    client.force_login(methodologist)
+    page = client.get(task.get_absolute_url())
+    assert page.status_code == 200
+    assert page.context["task"].actions == frozenset()
+    client.post(reverse("tasks:task-comment", args=[task.pk]), {"body": "Наблюдение"}, headers=HX)
+    assert not Comment.objects.exists()
+
+
+def test_task_page_query_count_is_fixed(client, head, specialist, task, django_assert_num_queries):
+    # session, user, roles, task, co-executors, moves, checklist, comments, attachments,
+    # history, bell
+    client.force_login(specialist)
+    with django_assert_num_queries(11):
+        client.get(task.get_absolute_url())
+    for n in range(10):
+        services.add_comment(task=task, actor=specialist, body=f"Комментарий {n}")
+        services.add_checklist_item(task=task, actor=head, text=f"Пункт {n}")
+    with django_assert_num_queries(11):
+        response = client.get(task.get_absolute_url())
+    assert len(response.context["comments"]) == 10
+
+
+# --- inline actions ------------------------------------------------------------------------------
+
+
+def test_start_inline_with_htmx_returns_my_tasks_and_a_toast(client, specialist, task):
+    client.force_login(specialist)
+    response = client.post(
+        reverse("tasks:task-start", args=[task.pk]),
+        {"version": task.version, "from": "list"},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="my-tasks">')
+    assert json.loads(response["HX-Trigger"])["notify"]["level"] == "success"
+    task.refresh_from_db()
+    assert task.status == Status.IN_PROGRESS
+
+
+def test_submit_without_htmx_redirects_back_with_a_message(client, specialist, task):
+    client.force_login(specialist)
+    response = client.post(
+        reverse("tasks:task-submit", args=[task.pk]),
+        {"version": task.version, "result": "Готово", "from": "detail"},
+    )
+    assert response.status_code == 302 and response["Location"] == task.get_absolute_url()
+    task.refresh_from_db()
+    assert task.status == Status.AWAITING_ACCEPTANCE
+
+
+def test_empty_or_huge_result_is_refused_with_a_message(client, specialist, task):
+    client.force_login(specialist)
+    for result in ("", "я" * 10_001):
+        response = client.post(
+            reverse("tasks:task-submit", args=[task.pk]),
+            {"version": task.version, "result": result, "from": "list"},
+            headers=HX,
+        )
+        assert json.loads(response["HX-Trigger"])["notify"]["level"] == "danger"
+    task.refresh_from_db()
+    assert task.status == Status.NEW and task.result == ""
+
+
+def test_second_person_saving_an_old_version_is_told(client, head, specialist, task):
+    seen = task.version
+    client.force_login(specialist)
+    client.post(
+        reverse("tasks:task-start", args=[task.pk]), {"version": seen, "from": "list"}, headers=HX
+    )
+    client.force_login(head)
+    response = client.post(
+        reverse("tasks:task-cancel", args=[task.pk]),
+        {"version": seen, "reason": "Отмена", "from": "detail"},
+        headers=HX,
+    )
+    notify = json.loads(response["HX-Trigger"])["notify"]
+    assert notify["level"] == "warning"
+    assert "изменил" in notify["text"] or "changed" in notify["text"]
+    assert response.context["task"].status == Status.IN_PROGRESS  # the new state is shown
+    task.refresh_from_db()
+    assert task.status == Status.IN_PROGRESS
+
+
+def test_accepting_your_own_returned_task_is_refused(client, deputy, head):
+    own = services.create_task(
+        author=deputy, title="Поручение", responsible=head, deadline=in_days(2)
+    )
+    services.submit_task(task=own, actor=head, result="Готово")
+    client.force_login(head)
+    response = client.post(
+        reverse("tasks:task-accept", args=[own.pk]),
+        {"version": own.version + 1, "from": "list"},
+        headers=HX,
+    )
+    assert json.loads(response["HX-Trigger"])["notify"]["level"] in {"danger", "warning"}
+    own.refresh_from_db()
+    assert own.status == Status.AWAITING_ACCEPTANCE
+
+
+def test_move_request_and_decision_from_my_tasks(client, head, specialist, task):
+    client.force_login(specialist)
+    new_date = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    client.post(
+        reverse("tasks:task-move-request", args=[task.pk]),
+        {"new_date": new_date, "reason": "Ждём документы", "from": "list"},
+        headers=HX,
+    )
+    change = DeadlineChange.objects.get()
+    client.force_login(head)
+    page = client.get(reverse("tasks:my-tasks"))
+    assert page.context["moves"] == [change]
+    client.post(
+        reverse("tasks:task-move-decide", args=[task.pk, change.pk]),
+        {"decision": "approve", "note": "", "from": "list"},
+        headers=HX,
+    )
+    task.refresh_from_db()
+    assert timezone.localdate(task.deadline).isoformat() == new_date
+    assert timezone.localtime(task.deadline).time() == dt.time(18, 30)
+
+
+def test_impossible_dates_are_refused(client, specialist, task):
+    client.force_login(specialist)
+    response = client.post(
+        reverse("tasks:task-move-request", args=[task.pk]),
+        {"new_date": "2026-02-30", "reason": "x", "from": "list"},
+        headers=HX,
+    )
+    assert json.loads(response["HX-Trigger"])["notify"]["level"] == "danger"
+    assert not DeadlineChange.objects.exists()
+
+
+def test_checklist_tick_and_comment_inline(client, head, specialist, task):
+    item = services.add_checklist_item(task=task, actor=head, text="Согласовать с юристом")
+    client.force_login(specialist)
+    client.post(
+        reverse("tasks:checklist-toggle", args=[task.pk, item.pk]), {"from": "list"}, headers=HX
+    )
+    item.refresh_from_db()
+    assert item.is_done and item.done_by == specialist
+    client.post(
+        reverse("tasks:task-comment", args=[task.pk]),
+        {"body": "<script>alert(1)</script>", "from": "detail"},
+    )
+    page = client.get(task.get_absolute_url())
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_attachments_are_size_limited_and_served_only_to_those_who_see_the_task(
+    client, specialist, outsider, task, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(specialist)
+    client.post(
+        reverse("tasks:attachment-upload", args=[task.pk]),
+        {"file": SimpleUploadedFile("акт.pdf", b"%PDF-1.4 test"), "from": "detail"},
+    )
+    attachment = Attachment.objects.get()
+    assert attachment.name == "акт.pdf"
+    download = client.get(attachment.get_absolute_url())
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    client.post(
+        reverse("tasks:attachment-upload", args=[task.pk]),
+        {"file": SimpleUploadedFile("big.bin", b"0" * (10 * 1024 * 1024 + 1)), "from": "detail"},
+    )
+    assert Attachment.objects.count() == 1
+    client.force_login(outsider)
+    assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+# --- the forms -----------------------------------------------------------------------------------
+
+
+def test_head_creates_a_task_with_a_bare_date(client, head, specialist):
+    client.force_login(head)
+    day = timezone.localdate() + dt.timedelta(days=5)
+    response = client.post(
+        reverse("tasks:task-create"),
+        {
+            "title": "Подготовить справку",
+            "responsible": specialist.pk,
+            "deadline_date": day.isoformat(),
+            "priority": 3,
+            "source": "instruction",
+            "source_number": "12-04/1234",
+            "checklist": "Собрать данные\nСогласовать",
+        },
+    )
+    task = Task.objects.get()
+    assert response.status_code == 302 and response["Location"] == task.get_absolute_url()
+    assert timezone.localtime(task.deadline).time() == dt.time(18, 30)
+    assert task.checklist.count() == 2 and task.author == head
+
+
+def test_create_form_refuses_a_past_deadline_and_someone_out_of_reach(
+    client, head, outsider, specialist
+):
+    client.force_login(head)
+    past = client.post(
+        reverse("tasks:task-create"),
+        {
+            "title": "x",
+            "responsible": specialist.pk,
+            "deadline_date": "2020-01-01",
+            "priority": 2,
+            "source": "letter",
+        },
+    )
+    assert past.status_code == 200 and "deadline_date" in past.context["form"].errors
+    foreign = client.post(
+        reverse("tasks:task-create"),
+        {
+            "title": "x",
+            "responsible": outsider.pk,
+            "deadline_date": "2099-01-01",
+            "priority": 2,
+            "source": "letter",
+        },
+    )
+    assert "responsible" in foreign.context["form"].errors
+    assert not Task.objects.exists()
+
+
+def test_people_search_for_the_responsible_is_scoped(client, head, specialist, outsider):
+    client.force_login(head)
+    response = client.get(reverse("tasks:people-options"), {"q": specialist.last_name})
+    assert f'value="{specialist.pk}"' in response.text
+    everyone = client.get(reverse("tasks:people-options"))
+    assert f'value="{outsider.pk}"' not in everyone.text
+
+
+def test_edit_with_a_stale_version_is_refused(client, head, task):
+    client.force_login(head)
+    data = {
+        "version": task.version - 1 if task.version > 1 else 999,
+        "title": "Новое",
+        "priority": 2,
+        "source": "letter",
+    }
+    response = client.post(reverse("tasks:task-edit", args=[task.pk]), data)
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.title != "Новое"
+    ok = client.post(reverse("tasks:task-edit", args=[task.pk]), {**data, "version": task.version})
+    assert ok.status_code == 302
+    task.refresh_from_db()
+    assert task.title == "Новое"
+
+
+def test_specialist_cannot_edit_a_task_set_by_the_head(client, specialist, task):
+    client.force_login(specialist)
+    assert client.get(reverse("tasks:task-edit", args=[task.pk])).status_code == 403
