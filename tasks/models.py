@@ -363,8 +363,8 @@ class Absence(models.Model):
         related_name="absences",
     )
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
     acting = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("acting"),

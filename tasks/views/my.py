@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest
-from tasks.models import ChecklistItem, DeadlineChange, Status, Task
+from akimat.models import Department
+from tasks.models import OPEN_STATUSES, ChecklistItem, DeadlineChange, Status, Task
 from tasks.services import actions_for
 from tasks.views.common import due_soon_limit, end_of, week_bounds
 
@@ -19,9 +20,17 @@ from tasks.views.common import due_soon_limit, end_of, week_bounds
 def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
     user, now, today = request.user, timezone.now(), timezone.localdate()
     co_executing = Task.co_executors.through.objects.filter(task=OuterRef("pk"), user=user)
+    # Plain id lists let PostgreSQL combine index scans (a subquery inside an OR would make it
+    # read every task): the open tasks this person co-executes, the directorates they head.
+    co_ids = list(
+        Task.co_executors.through.objects.filter(
+            user=user, task__status__in=OPEN_STATUSES
+        ).values_list("task_id", flat=True)
+    )
+    headed = list(Department.objects.filter(head=user).values_list("pk", flat=True))
     tasks = list(
         Task.objects.open()
-        .filter(Q(responsible=user) | Exists(co_executing))
+        .filter(Q(responsible=user) | Q(pk__in=co_ids))
         .annotate(
             is_co_executor=Exists(co_executing),
             checklist_total=Count("checklist", distinct=True),
@@ -39,7 +48,7 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
     )
     awaiting = list(
         Task.objects.filter(status=Status.AWAITING_ACCEPTANCE)
-        .filter(Q(author=user) | Q(department__head=user))
+        .filter(Q(author=user) | Q(department_id__in=headed))
         .exclude(responsible=user)
         .select_related("author", "responsible", "department")
         .with_overdue_days(today)
@@ -47,7 +56,7 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
     )
     moves = list(
         DeadlineChange.objects.filter(state=DeadlineChange.State.PENDING)
-        .filter(Q(task__author=user) | Q(task__department__head=user))
+        .filter(Q(task__author=user) | Q(task__department_id__in=headed))
         .exclude(requested_by=user)
         .select_related("task", "requested_by")
         .order_by("requested_at")

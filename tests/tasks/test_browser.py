@@ -46,16 +46,17 @@ def test_specialist_starts_and_submits_and_the_author_accepts(page: Page, live_s
     row.get_by_text("Сдать результат").click()
     row.get_by_label("Результат").fill("Справка подготовлена, исх. № 04-12/345")
     row.get_by_role("button", name="Сдать", exact=True).click()
-    expect(page.locator(f"#task-{task.pk}")).to_have_count(0)  # no longer open on my list
+    expect(page.locator(f"#task-{task.pk}")).to_contain_text("Ожидает приёмки")
     expect(page.locator("#notifications")).to_contain_text("сдан")
     assert page.evaluate("window.__marker") == "no reload"
     assert Task.objects.get(pk=task.pk).status == Status.AWAITING_ACCEPTANCE
 
     sign_in(page, live_server.url, "head.land")
     page.goto(f"{live_server.url}/tasks/")
-    awaiting = page.locator("#awaiting")
+    awaiting = page.locator(f"#awaiting #task-{task.pk}")
     expect(awaiting).to_contain_text(task.title)
     awaiting.get_by_role("button", name="Принять").click()
+    expect(page.locator("#notifications")).to_contain_text("принят")
     expect(page.locator("#awaiting")).not_to_contain_text(task.title)
 
     page.goto(f"{live_server.url}/tasks/{task.pk}/")

@@ -133,8 +133,9 @@ def test_lists_due_today_and_overdue_but_not_tomorrow_closed_or_someone_elses(
         assert f"{BASE_URL}/tasks/{overdue.pk}/" in text
     # due today comes before overdue, each under its own heading
     body = message.body
-    assert body.index("Due today") < body.index("Сдать справку") < body.index("Overdue")
-    assert body.index("Overdue") < body.index("Просроченный отчёт")
+    # (the specialist reads Russian: «Срок сегодня», «Просрочено»)
+    assert body.index("Срок сегодня") < body.index("Сдать справку") < body.index("Просрочено")
+    assert body.index("Просрочено") < body.index("Просроченный отчёт")
 
 
 def test_results_awaiting_acceptance_go_to_the_author_and_the_head_not_the_responsible(

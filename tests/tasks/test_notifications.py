@@ -176,7 +176,7 @@ def test_htmx_mark_read_zeroes_the_counter_only_for_this_person(client, speciali
     # the bell's counter comes along out of band, with no badge left
     assert 'id="bell-counter" hx-swap-oob="true"' in response.text
     assert "badge" not in response.text
-    assert "Notifications, 0 unread" in response.text
+    assert "Уведомления: 0 непрочитанных" in response.text
 
 
 def test_plain_mark_read_redirects_to_the_list(client, specialist, head):
