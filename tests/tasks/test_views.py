@@ -396,3 +396,36 @@ def test_edit_with_a_stale_version_is_refused(client, head, task):
 def test_specialist_cannot_edit_a_task_set_by_the_head(client, specialist, task):
     client.force_login(specialist)
     assert client.get(reverse("tasks:task-edit", args=[task.pk])).status_code == 403
+
+
+def test_task_page_htmx_returns_only_the_fragment(client, specialist, task):
+    client.force_login(specialist)
+    response = client.get(task.get_absolute_url(), headers=HX)
+    assert response.text.lstrip().startswith('<div id="task-detail">')
+    assert "<html" not in response.text
+
+
+def test_html_in_a_title_is_shown_as_text(client, head, specialist):
+    evil = services.create_task(
+        author=head,
+        title='<img src=x onerror="alert(1)">',
+        responsible=specialist,
+        deadline=in_days(1),
+    )
+    client.force_login(specialist)
+    for url in (reverse("tasks:my-tasks"), evil.get_absolute_url()):
+        page = client.get(url)
+        assert '<img src=x onerror="alert(1)">' not in page.text
+        assert "&lt;img src=x" in page.text
+
+
+def test_a_body_of_megabytes_gets_a_clear_page_and_changes_nothing(client, specialist, task):
+    client.force_login(specialist)
+    response = client.post(
+        reverse("tasks:task-submit", args=[task.pk]),
+        {"version": task.version, "result": "я" * 3_000_000, "from": "detail"},
+    )
+    assert response.status_code == 400
+    assert "слишком велико" in response.text or "too large" in response.text
+    task.refresh_from_db()
+    assert task.status == Status.NEW
