@@ -55,6 +55,18 @@ def specialist(department, head):
 
 
 @pytest.fixture
+def colleague(department, head):
+    """A second specialist of the same directorate."""
+    return UserFactory(
+        username="colleague",
+        department=department,
+        roles=["specialist"],
+        first_name="Болат",
+        last_name="Абенов",
+    )
+
+
+@pytest.fixture
 def deputy(db):
     return UserFactory(username="deputy", roles=["deputy"], first_name="Данат", last_name="Жумин")
 

@@ -37,17 +37,6 @@ def now(monkeypatch):
 
 
 @pytest.fixture
-def colleague(department, head):
-    return UserFactory(
-        username="colleague",
-        department=department,
-        roles=["specialist"],
-        first_name="Болат",
-        last_name="Абенов",
-    )
-
-
-@pytest.fixture
 def scenario(head, specialist, colleague, outsider):
     """The specialist: two overdue (one across the weekend), one due this week, one due next
     week, one done this week, one done last week, one cancelled. The colleague: one overdue

@@ -11,23 +11,10 @@ from django.utils import timezone
 from akimat.calendar import ensure_calendar
 from tasks import services
 from tasks.models import Absence, DeadlineChange, Notification, Status, Task
+from tests.tasks.conftest import in_days
 from tests.tasks.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def in_days(days: int) -> dt.datetime:
-    return timezone.now() + dt.timedelta(days=days)
-
-
-@pytest.fixture
-def task(head, specialist):
-    return services.create_task(
-        author=head,
-        title="Ответ на письмо ТОО «Береке»",
-        responsible=specialist,
-        deadline=in_days(3),
-    )
 
 
 def test_create_task_counts_in_the_responsible_persons_directorate_and_notifies(task, specialist):

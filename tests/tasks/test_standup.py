@@ -45,17 +45,6 @@ def _in_russian(message: str) -> str:
 
 
 @pytest.fixture
-def colleague(department, head):
-    return UserFactory(
-        username="colleague",
-        department=department,
-        roles=["specialist"],
-        first_name="Болат",
-        last_name="Абенов",
-    )
-
-
-@pytest.fixture
 def scenario(head, specialist, colleague, outsider):
     def mine(title, deadline, **kwargs):
         return TaskFactory(

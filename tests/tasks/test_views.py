@@ -14,6 +14,7 @@ from akimat.calendar import ensure_calendar
 from tasks import services
 from tasks.models import Attachment, Comment, DeadlineChange, Status, Task
 from tests.factories import UserFactory
+from tests.tasks.conftest import in_days
 from tests.tasks.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,20 +26,6 @@ HX = {"HX-Request": "true"}
 def _calendar():
     today = timezone.localdate()
     ensure_calendar(start=today - dt.timedelta(days=400), end=today + dt.timedelta(days=400))
-
-
-def in_days(days: float) -> dt.datetime:
-    return timezone.now() + dt.timedelta(days=days)
-
-
-@pytest.fixture
-def task(head, specialist):
-    return services.create_task(
-        author=head,
-        title="Ответ на письмо ТОО «Береке»",
-        responsible=specialist,
-        deadline=in_days(3),
-    )
 
 
 # --- My tasks ------------------------------------------------------------------------------------

@@ -1,25 +1,10 @@
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import re
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
 from akimat.calendar import is_working_day
+from akimat.management.dates import parse_day
 from tasks.digest import send_morning_digest
-
-
-def parse_day(raw: str | None) -> dt.date:
-    if raw is None:
-        return timezone.localdate()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        with contextlib.suppress(ValueError):  # 2026-13-45 has the shape but is no date
-            return dt.date.fromisoformat(raw)
-    raise CommandError(
-        f"--date {raw!r} is not a real date: give it as YYYY-MM-DD, for example 2026-03-20."
-    )
 
 
 class Command(BaseCommand):
