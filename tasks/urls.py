@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tasks.views import actions, board, detail, forms, my, notifications, standup
+from tasks.views import absences, actions, board, detail, forms, my, notifications, standup
 
 app_name = "tasks"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("board/", board.board, name="board"),
     path("standup/", standup.standup, name="standup"),
     path("standup/blockers/", standup.standup_blockers, name="standup-blockers"),
+    path("absences/", absences.absence_list, name="absences"),
+    path("absences/<int:pk>/hand-over/", absences.absence_hand_over, name="absence-hand-over"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("<int:pk>/", detail.task_detail, name="task-detail"),
