@@ -341,10 +341,8 @@ def request_deadline_move(
         reason=reason,
         requested_by=actor,
     )
-    approvers = [task.author, task.department.head if task.department else None]
-    if task.is_self_set:
-        approvers = [task.department.head if task.department else None]
-    _notify(approvers, Notification.Kind.MOVE_REQUESTED, task=task, actor=actor, text=reason)
+    # On a self-set task the author is the requester, whom _notify leaves out: the head decides.
+    _notify(_deciders(task), Notification.Kind.MOVE_REQUESTED, task=task, actor=actor, text=reason)
     return change
 
 

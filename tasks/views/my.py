@@ -19,10 +19,9 @@ from tasks.views.common import due_soon_limit, end_of, week_bounds
 
 def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
     user, now, today = request.user, timezone.now(), timezone.localdate()
-    co_executing = Task.co_executors.through.objects.filter(task=OuterRef("pk"), user=user)
     # Plain id lists let PostgreSQL combine index scans (a subquery inside an OR would make it
     # read every task): the open tasks this person co-executes, the directorates they head.
-    co_ids = list(
+    co_ids = set(
         Task.co_executors.through.objects.filter(
             user=user, task__status__in=OPEN_STATUSES
         ).values_list("task_id", flat=True)
@@ -32,7 +31,6 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
         Task.objects.open()
         .filter(Q(responsible=user) | Q(pk__in=co_ids))
         .annotate(
-            is_co_executor=Exists(co_executing),
             checklist_total=Count("checklist", distinct=True),
             checklist_done=Count("checklist", filter=Q(checklist__is_done=True), distinct=True),
             move_pending=Exists(
@@ -65,6 +63,7 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
     soon = end_of(due_soon_limit(today))
     sections: dict[str, list[Task]] = {"overdue": [], "today": [], "week": [], "later": []}
     for task in tasks:
+        task.is_co_executor = task.pk in co_ids  # type: ignore[attr-defined]
         task.actions = actions_for(user, task, co_executor=task.is_co_executor)  # type: ignore[attr-defined]
         task.due_soon = now <= task.deadline < soon  # type: ignore[attr-defined]
         if task.deadline < now:
