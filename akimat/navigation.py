@@ -32,6 +32,11 @@ MENU = [
         frozenset({Role.SPECIALIST, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN}),
     ),
     MenuItem(_("Board"), "tasks:board", _WATCHERS),
+    MenuItem(
+        _("12-week plans"),
+        "plans:index",
+        frozenset({Role.SPECIALIST, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN}),
+    ),
     MenuItem(_("Stand-up"), "tasks:standup", _WATCHERS),
     MenuItem(_("Absences"), "tasks:absences", frozenset({Role.HEAD, Role.DEPUTY, Role.ADMIN})),
     MenuItem(_("People"), "people", frozenset()),

@@ -151,6 +151,7 @@ def create_task(
     checklist: Sequence[str] = (),
     recurrence: RecurringTask | None = None,
     allow_past_deadline: bool = False,
+    notify: bool = True,
 ) -> Task:
     """Set a task; it counts in the responsible person's directorate. The deadline must be ahead."""
     title = _clean_text(title, field="title")[:200]
@@ -181,14 +182,21 @@ def create_task(
         for n, text in enumerate(checklist)
         if text.strip()
     )
-    _notify(
-        [responsible, *co_executors],
-        Notification.Kind.ASSIGNED,
-        task=task,
-        actor=author,
-        text=title,
-    )
+    if notify:
+        _notify(
+            [responsible, *co_executors],
+            Notification.Kind.ASSIGNED,
+            task=task,
+            actor=author,
+            text=title,
+        )
     return task
+
+
+def announce_assignment(*, recipients: Iterable[User], actor: User, text: str) -> None:
+    """One line under the bell for a batch of tasks set at once (a plan's weekly tactics), in
+    place of one line per task; pair it with `create_task(..., notify=False)`."""
+    _notify(recipients, Notification.Kind.ASSIGNED, task=None, actor=actor, text=text)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from akimat.http import HtmxRequest
 from tasks import forms
 from tasks.models import Attachment, Task
+from tasks.panels import panels_for
 from tasks.services import actions_for
 from tasks.timeline import build_timeline
 
@@ -40,6 +41,7 @@ def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
         "timeline": build_timeline(task, moves),
         "move_form": forms.MoveRequestForm(),
         "can_decide": "cancel" in task.actions,
+        "panels": panels_for(task, user),
     }
 
 

@@ -1,0 +1,147 @@
+"""Goals and tactics: their forms (plain pages that work on a phone) and removal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from akimat.http import HtmxRequest
+from akimat.models import User
+from plans import forms, services
+from plans.models import Goal, Plan, Tactic
+from plans.views.common import add_errors, first_error, respond, visible_plan
+
+
+def _editable(request: HtmxRequest, plan_pk: int) -> Plan:
+    plan = visible_plan(request, plan_pk)
+    if not services.can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def goal_form(request: HtmxRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
+    """Add a goal to plan `pk`, or edit its goal `goal_pk`."""
+    plan = _editable(request, pk)
+    goal = get_object_or_404(Goal, pk=goal_pk, plan=plan) if goal_pk else None
+    if goal is not None:
+        initial = forms.GoalForm.initial_for(goal)
+    else:
+        taken = sum(g.weight for g in plan.goals.all())
+        initial = {"weight": max(100 - taken, 1)}
+    form = forms.GoalForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if goal is None:
+                services.add_goal(plan=plan, actor=request.user, **form.cleaned_data)
+            else:
+                services.update_goal(goal=goal, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The goal has been saved."))
+            return HttpResponseRedirect(plan.get_absolute_url())
+    return TemplateResponse(
+        request,
+        "plans/goal_form.html",
+        {"form": form, "plan": plan, "cycle": plan.cycle, "goal": goal},
+    )
+
+
+@require_POST
+@login_required
+def goal_delete(request: HtmxRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(Goal, pk=pk)
+    plan = visible_plan(request, goal.plan_id)
+    try:
+        services.delete_goal(goal=goal, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = first_error(error) if isinstance(error, ValidationError) else str(error)
+        return respond(request, plan, text, "danger")
+    return respond(request, plan, _("The goal has been removed."), "success")
+
+
+def _people(plan: Plan) -> QuerySet[User]:
+    """Who can carry a tactic: the owner of an individual plan, anyone of the directorate for
+    the directorate's plan."""
+    if plan.is_directorate:
+        return User.objects.filter(is_active=True, department_id=plan.cycle.department_id)
+    return User.objects.filter(pk=plan.owner_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tactic_form(
+    request: HtmxRequest, pk: int | None = None, tactic_pk: int | None = None
+) -> HttpResponse:
+    """Add a tactic under goal `pk`, or edit tactic `tactic_pk`."""
+    if tactic_pk:
+        tactic = get_object_or_404(Tactic.objects.select_related("goal"), pk=tactic_pk)
+        goal = tactic.goal
+        initial = forms.TacticForm.initial_for(tactic)
+    else:
+        tactic = None
+        goal = get_object_or_404(Goal, pk=pk)
+        initial = {}
+    plan = _editable(request, goal.plan_id)
+    if not plan.is_directorate:
+        initial.setdefault("responsible", plan.owner_id)
+    form = forms.TacticForm(
+        request.POST if request.method == "POST" else None, initial=initial, people=_people(plan)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "title": data["title"],
+            "responsible": data["responsible"],
+            "weekday": data["weekday"],
+            "weeks": data["weeks"],
+        }
+        try:
+            if tactic is None:
+                services.add_tactic(goal=goal, actor=request.user, **values)
+            else:
+                services.update_tactic(tactic=tactic, actor=request.user, **values)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if plan.status == Plan.Status.APPROVED:
+                messages.success(
+                    request,
+                    _("The tactic has been saved; its tasks change from next week on."),
+                )
+            else:
+                messages.success(request, _("The tactic has been saved."))
+            return HttpResponseRedirect(plan.get_absolute_url())
+    return TemplateResponse(
+        request,
+        "plans/tactic_form.html",
+        {"form": form, "plan": plan, "cycle": plan.cycle, "goal": goal, "tactic": tactic},
+    )
+
+
+@require_POST
+@login_required
+def tactic_remove(request: HtmxRequest, pk: int) -> HttpResponse:
+    tactic = get_object_or_404(Tactic.objects.select_related("goal"), pk=pk)
+    plan = visible_plan(request, tactic.goal.plan_id)
+    approved = plan.status == Plan.Status.APPROVED
+    try:
+        services.remove_tactic(tactic=tactic, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = first_error(error) if isinstance(error, ValidationError) else str(error)
+        return respond(request, plan, text, "danger")
+    text = (
+        _("The tactic is stopped: it sets no tasks after this week.")
+        if approved
+        else _("The tactic has been removed.")
+    )
+    return respond(request, plan, text, "success")
