@@ -15,6 +15,7 @@ urlpatterns = [
     path("language/", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
     path("tasks/", include("tasks.urls")),
+    path("reception/", include("reception.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
