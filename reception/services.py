@@ -564,18 +564,15 @@ def transfer_visit(
     """Send a visitor to another service or directorate; they keep their number and arrival."""
     now = now or timezone.now()
     visit = _locked(visit)
-    serving = visit.official_id == actor.pk and visit.status in (
-        VisitStatus.CALLED,
-        VisitStatus.IN_SERVICE,
-        VisitStatus.ON_HOLD,
-    )
-    at_reception = is_receptionist(actor) and visit.status in (
-        VisitStatus.WAITING,
-        VisitStatus.ON_HOLD,
-    )
-    if not (serving or at_reception):
-        if visit.official_id and visit.official_id != actor.pk:
-            raise PermissionDenied(_("This visitor is served by another official."))
+    if is_receptionist(actor):
+        movable = (VisitStatus.WAITING, VisitStatus.ON_HOLD)
+    elif visit.official_id == actor.pk:
+        movable = (VisitStatus.CALLED, VisitStatus.IN_SERVICE, VisitStatus.ON_HOLD)
+    else:
+        raise PermissionDenied(
+            _("Only the reception or the official serving this visitor can transfer them.")
+        )
+    if visit.status not in movable:
         raise ValidationError(
             _("Ticket %(ticket)s is %(status)s now, so it cannot be transferred.")
             % {"ticket": visit.ticket, "status": visit.get_status_display().lower()}
@@ -583,7 +580,7 @@ def transfer_visit(
     if service.pk == visit.service_id:
         raise ValidationError({"service": _("The visitor is already in this service's queue.")})
     _require_open(service, timezone.localdate(now))
-    if visit.status == VisitStatus.IN_SERVICE and serving:
+    if visit.status == VisitStatus.IN_SERVICE and visit.official_id == actor.pk:
         _log_contact(visit, actor, ContactOutcome.TRANSFERRED, now)
     visit.transferred_from_id = visit.service_id
     visit.service = service
