@@ -81,7 +81,9 @@ def queue_context(request: HtmxRequest) -> dict[str, object]:
             [v for v in waiting_list(today, [department.pk]) if v.status == VisitStatus.WAITING]
         )
         if context["serves"]:
-            free = Desk.objects.filter(is_active=True).exclude(shift__closed_at__isnull=True)
+            free = Desk.objects.filter(is_active=True).exclude(
+                pk__in=Shift.objects.filter(closed_at__isnull=True).values("desk_id")
+            )
             context["open_form"] = OpenDeskForm(
                 desks=free,
                 services=Service.objects.filter(is_active=True, department=department),

@@ -213,8 +213,10 @@ def test_an_official_opens_a_desk_calls_starts_and_finishes_with_needs_documents
 ):
     visit = VisitFactory(service=service, number=1, visitor=VisitorFactory(full_name="Ким Сергей"))
     client.force_login(official)
+    ShiftFactory(desk=DeskFactory(number=8), services=[service])  # taken by a colleague
     page = client.get(QUEUE)
-    assert page.context_data["open_form"] is not None
+    offered = list(page.context_data["open_form"].fields["desk"].queryset)
+    assert desk in offered and [d.number for d in offered] == [3]
     response = client.post(
         reverse("reception:desk-open"), {"desk": desk.pk, "services": [service.pk]}, headers=HX
     )
