@@ -4,7 +4,6 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from akimat.identifiers import validate_bin, validate_iin
@@ -83,17 +82,6 @@ class RegisterForm(ServiceChoiceMixin, forms.Form):
     def __init__(self, *args: object, services: Iterable[Service], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.set_services(services)
-        lookup = {
-            "hx-get": reverse("reception:visitor-lookup"),
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": "#lookup-results",
-            "autocomplete": "off",
-        }
-        for name in ("iin", "phone", "full_name", "bin"):
-            self.fields[name].widget.attrs.update(lookup)
-        self.fields["iin"].widget.attrs.update(inputmode="numeric", autofocus=True)
-        self.fields["bin"].widget.attrs.update(inputmode="numeric")
-        self.fields["phone"].widget.input_type = "tel"
 
     def clean_iin(self) -> str:
         value = clean_identifier(self.cleaned_data["iin"])

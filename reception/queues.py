@@ -55,13 +55,14 @@ def ticket_estimate(visit: Visit) -> Estimate:
     before = same_rank & earlier
     if not visit.priority:
         before |= ~Q(priority="")
-    waiting = Visit.objects.waiting().on_day(visit.day).filter(service_id=visit.service_id)
-    ahead = waiting.filter(before).exclude(pk=visit.pk).count()
+    today = Visit.objects.filter(day=visit.day, service_id=visit.service_id).exclude(pk=visit.pk)
+    figures = today.aggregate(
+        ahead=Count("pk", filter=Q(status=VisitStatus.WAITING) & before),
+        served=Avg(F("finished_at") - F("started_at"), filter=Q(status=VisitStatus.DONE)),
+    )
+    ahead = figures["ahead"]
     desks = Shift.objects.filter(closed_at__isnull=True, services=visit.service_id).count()
-    served = Visit.objects.filter(
-        day=visit.day, service_id=visit.service_id, status=VisitStatus.DONE
-    ).aggregate(average=Avg(F("finished_at") - F("started_at")))["average"]
-    average = _minutes(served, visit.service.service_minutes)
+    average = _minutes(figures["served"], visit.service.service_minutes)
     return Estimate(
         ahead, desks, average, wait_minutes(average_service=average, desks=desks, ahead=ahead)
     )

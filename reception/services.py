@@ -104,6 +104,8 @@ def closure_today(service: Service, day: dt.date) -> Closure | None:
 def _require_open(service: Service, day: dt.date, *, field: str = "service") -> None:
     if not service.is_active:
         raise ValidationError({field: _("This service is no longer offered. Choose another one.")})
+    if getattr(service, "is_closed", None) is False:
+        return  # the caller has just read today's closures (one query for every service)
     closure = closure_today(service, day)
     if closure is not None:
         raise ValidationError(

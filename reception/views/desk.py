@@ -47,17 +47,24 @@ def waiting_context() -> dict[str, object]:
 
 
 def desk_context(
-    request: HtmxRequest, *, form: RegisterForm | None = None, ticket: Visit | None = None
+    request: HtmxRequest,
+    *,
+    form: RegisterForm | None = None,
+    ticket: Visit | None = None,
+    waiting: bool = True,
+    offered: list[Service] | None = None,
 ) -> dict[str, object]:
-    offered = offered_services()
+    offered = offered if offered is not None else offered_services()
     if form is None:
         form = RegisterForm(initial=_initial(request), services=offered)
     context: dict[str, object] = {
         "form": form,
         "can_register": is_receptionist(request.user),
         "transfer_form": TransferForm(services=offered),
-        **waiting_context(),
+        "lookup_url": reverse("reception:visitor-lookup"),
     }
+    if waiting:
+        context.update(waiting_context())
     if ticket is not None:
         context["ticket"] = ticket
         context["estimate"] = ticket_estimate(ticket)
@@ -115,7 +122,8 @@ def desk(request: HtmxRequest) -> HttpResponse:
 def _register(request: HtmxRequest) -> HttpResponse:
     if not is_receptionist(request.user):
         raise PermissionDenied
-    form = RegisterForm(request.POST, services=offered_services())
+    offered = offered_services()
+    form = RegisterForm(request.POST, services=offered)
     visit = None
     if form.is_valid():
         data = form.cleaned_data
@@ -138,14 +146,23 @@ def _register(request: HtmxRequest) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
     if visit is None:
-        template = TEMPLATE + "#register" if request.htmx else TEMPLATE
-        return TemplateResponse(request, template, desk_context(request, form=form))
+        if request.htmx:
+            context = desk_context(request, form=form, waiting=False, offered=offered)
+            return TemplateResponse(request, TEMPLATE + "#register", context)
+        return TemplateResponse(
+            request, TEMPLATE, desk_context(request, form=form, offered=offered)
+        )
     if not request.htmx:
         return HttpResponseRedirect(f"{reverse('reception:desk')}?ticket={visit.pk}")
-    visit = Visit.objects.select_related("service__department").get(pk=visit.pk)
-    context = desk_context(request, ticket=visit)
-    context["fresh"] = True
-    return TemplateResponse(request, TEMPLATE + "#registered", context)
+    # The fresh form and the ticket; the waiting list fetches itself on the event, so the
+    # receptionist does not wait for it.
+    response = TemplateResponse(
+        request,
+        TEMPLATE + "#registered",
+        desk_context(request, ticket=visit, waiting=False, offered=offered),
+    )
+    response["HX-Trigger"] = "reception-changed"
+    return response
 
 
 def _lookup_query(request: HtmxRequest) -> str:

@@ -77,6 +77,7 @@ def test_the_receptionist_registers_with_enter_and_gets_the_ticket_back(
     assert 'data-testid="ticket-number">K-001<' in response.text
     assert 'id="ticket" aria-live="polite" hx-swap-oob="true"' in response.text
     assert "<html" not in response.text
+    assert response["HX-Trigger"] == "reception-changed"  # the waiting list fetches itself
     visit = Visit.objects.get()
     assert visit.visitor.phone == "+77012345678" and visit.organisation.bin == bin_(3)
 
