@@ -39,6 +39,7 @@ MENU = [
     ),
     MenuItem(_("Stand-up"), "tasks:standup", _WATCHERS),
     MenuItem(_("Absences"), "tasks:absences", frozenset({Role.HEAD, Role.DEPUTY, Role.ADMIN})),
+    MenuItem(_("Reception"), "reception:desk", frozenset(Role.values)),
     MenuItem(_("People"), "people", frozenset()),
     MenuItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]

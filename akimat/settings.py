@@ -227,6 +227,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
+    # Every evening at 21:00 local time, end the reception day: visitors still waiting are
+    # recorded as gone and desks left open are closed, so tomorrow starts with an empty hall.
+    "close-reception-day": {
+        "task": "reception.jobs.close_reception_day",
+        "schedule": crontab(hour=21, minute=0),
+    },
     # Every night at 01:00 local time, make sure this year's and next year's working calendar
     # exist, so deadlines near New Year are counted in working days too.
     "fill-working-calendar": {

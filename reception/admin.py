@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from reception.models import (
+    Case,
+    CaseDocument,
+    Closure,
+    ContactLog,
+    Desk,
+    Organisation,
+    Service,
+    ServiceDocument,
+    Shift,
+    Visit,
+    Visitor,
+)
+
+
+class ServiceDocumentInline(admin.TabularInline):
+    model = ServiceDocument
+    extra = 1
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name_ru", "department", "prefix", "service_minutes", "wait_minutes", "legal_term_days",
+        "is_active",
+    )  # fmt: skip
+    list_filter = ("department", "is_active")
+    list_select_related = ("department",)
+    search_fields = ("name_ru", "name_kk")
+    inlines = (ServiceDocumentInline,)
+
+
+@admin.register(Desk)
+class DeskAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "place", "is_active")
+
+
+@admin.register(Closure)
+class ClosureAdmin(SimpleHistoryAdmin):
+    list_display = ("department", "first_day", "last_day", "reason")
+    list_filter = ("department",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "bin")
+    search_fields = ("name", "bin")
+
+
+@admin.register(Visitor)
+class VisitorAdmin(SimpleHistoryAdmin):
+    list_display = ("full_name", "phone", "organisation", "consent_at")
+    search_fields = ("full_name", "iin", "phone")
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("consent_at", "consent_recorded_by", "created_at")
+
+
+class ReadOnly:
+    """Visits, shifts and cases change only through the services' rules."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Shift)
+class ShiftAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ("desk", "official", "opened_at", "closed_at")
+    list_select_related = ("desk", "official")
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ("__str__", "day", "service", "kind", "status", "outcome", "official")
+    list_filter = ("day", "status", "outcome", "department")
+    list_select_related = ("service", "official")
+
+
+class CaseDocumentInline(ReadOnly, admin.TabularInline):
+    model = CaseDocument
+    fields = ("name_ru", "received_at", "received_by")
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ("__str__", "service", "responsible", "deadline", "state")
+    list_filter = ("state", "department")
+    list_select_related = ("visit", "visitor", "service", "responsible")
+    inlines = (CaseDocumentInline,)
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(ReadOnly, admin.ModelAdmin):
+    """The anti-corruption record: readable, never editable (the database refuses it anyway)."""
+
+    list_display = ("started_at", "ticket", "official", "visitor", "service", "outcome")
+    list_filter = ("outcome", "department")
+    list_select_related = ("official", "visitor", "service")
+    date_hierarchy = "started_at"

@@ -1,0 +1,106 @@
+"""Statistics of the reception with CSV and XLSX export, and the contact log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from akimat.http import HtmxRequest
+from akimat.models import Department, Role
+from reception import statistics
+from reception.access import may_see_full_iin, sees_contact_log, sees_statistics, watches_all
+from reception.models import ContactLog
+
+LOG_PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _departments(request: HtmxRequest):  # type: ignore[no-untyped-def]
+    """A head's statistics are their directorate's; the others see every directorate."""
+    user = request.user
+    if watches_all(user) or user.has_role(Role.RECEPTIONIST):
+        return Department.objects.all()
+    return Department.objects.filter(pk=user.department_id)
+
+
+def _period(raw: str | None) -> tuple[str, dt.date, dt.date]:
+    today = timezone.localdate()
+    if raw == "week":
+        return "week", today - dt.timedelta(days=today.weekday()), today
+    return "today", today, today
+
+
+@require_GET
+@login_required
+def stats(request: HtmxRequest) -> HttpResponse:
+    if not sees_statistics(request.user):
+        raise PermissionDenied
+    period, start, end = _period(request.GET.get("period"))
+    rows, total = statistics.visit_statistics(
+        start=start, end=end, departments=_departments(request)
+    )
+    export = request.GET.get("export")
+    name = f"reception-{start:%Y%m%d}-{end:%Y%m%d}"
+    if export == "csv":
+        response = HttpResponse(
+            "\ufeff" + statistics.as_csv(rows, total), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if export == "xlsx":
+        response = HttpResponse(
+            statistics.as_xlsx(rows, total, title=_("Reception")), content_type=XLSX
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    return TemplateResponse(
+        request,
+        "reception/stats.html",
+        {"rows": rows, "total": total, "period": period, "start": start, "end": end},
+    )
+
+
+@require_GET
+@login_required
+def contact_log(request: HtmxRequest) -> HttpResponse:
+    """The anti-corruption record, read-only, newest first; IINs masked."""
+    if not sees_contact_log(request.user):
+        raise PermissionDenied
+    entries = ContactLog.objects.select_related(
+        "official", "visitor", "organisation", "service", "department", "desk"
+    )
+    if not watches_all(request.user):
+        entries = entries.filter(department_id=request.user.department_id)
+    day = None
+    raw = request.GET.get("day", "")
+    if raw:
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            day = None
+        if day is not None:
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+            entries = entries.filter(
+                started_at__gte=start, started_at__lt=start + dt.timedelta(days=1)
+            )
+    page = Paginator(entries.order_by("-started_at", "-pk"), LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return TemplateResponse(
+        request,
+        "reception/contact_log.html",
+        {
+            "page": page,
+            "day": day,
+            "bad_day": bool(raw) and day is None,
+            "full_iin": may_see_full_iin(request.user, official_id=None),
+        },
+    )

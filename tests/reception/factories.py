@@ -1,0 +1,118 @@
+"""Typed factory_boy factories for the reception.
+
+A factory writes rows directly, so tests can lay out a morning (arrivals, calls, finished
+visits) at chosen moments without going through the desk.
+"""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from akimat.identifiers import check_digit
+from reception.models import (
+    Desk,
+    Organisation,
+    Service,
+    ServiceDocument,
+    Shift,
+    Visit,
+    Visitor,
+    VisitorKind,
+)
+from tests.factories import DepartmentFactory, UserFactory
+
+
+def valid_identifier(first_ten: str) -> str:
+    """Ten digits, an eleventh chosen so that a check digit exists, and that check digit: each
+    ten-digit start gives its own number, so serials never collide."""
+    for eleventh in "0123456789":
+        digit = check_digit(first_ten + eleventh)
+        if digit is not None:
+            return f"{first_ten}{eleventh}{digit}"
+    raise ValueError(first_ten)
+
+
+def iin(n: int) -> str:
+    """A valid IIN of someone born on 1 January 1990 (a man of the 20th century), serial n."""
+    return valid_identifier(f"9001013{n:03d}")
+
+
+def bin_(n: int) -> str:
+    """A valid BIN of a legal entity registered in May 2015, serial n."""
+    return valid_identifier(f"1505400{n:03d}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory[Service]):
+    class Meta:
+        model = Service
+
+    department = factory.SubFactory(DepartmentFactory)
+    name_ru = factory.Sequence(lambda n: f"Услуга № {n}")
+    name_kk = factory.Sequence(lambda n: f"№ {n} қызмет")
+    prefix = "A"
+
+
+class ServiceDocumentFactory(factory.django.DjangoModelFactory[ServiceDocument]):
+    class Meta:
+        model = ServiceDocument
+
+    service = factory.SubFactory(ServiceFactory)
+    name_ru = factory.Sequence(lambda n: f"Документ № {n}")
+    name_kk = factory.Sequence(lambda n: f"№ {n} құжат")
+    position = factory.Sequence(lambda n: n)
+
+
+class DeskFactory(factory.django.DjangoModelFactory[Desk]):
+    class Meta:
+        model = Desk
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"ТОО «Компания {n}»")
+    bin = factory.Sequence(lambda n: bin_(n + 1))
+
+
+class VisitorFactory(factory.django.DjangoModelFactory[Visitor]):
+    class Meta:
+        model = Visitor
+
+    full_name = factory.Sequence(lambda n: f"Посетитель Номер {n}")
+    iin = factory.Sequence(lambda n: iin(n + 1))
+    phone = factory.Sequence(lambda n: f"+7701{n:07d}")
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_recorded_by = factory.SubFactory(UserFactory, roles=["receptionist"])
+
+
+class VisitFactory(factory.django.DjangoModelFactory[Visit]):
+    class Meta:
+        model = Visit
+
+    service = factory.SubFactory(ServiceFactory)
+    department = factory.LazyAttribute(lambda v: v.service.department)
+    day = factory.LazyFunction(timezone.localdate)
+    prefix = factory.LazyAttribute(lambda v: v.service.prefix)
+    number = factory.Sequence(lambda n: n + 1)
+    kind = VisitorKind.ENTREPRENEUR
+    registered_by = factory.SubFactory(UserFactory, roles=["receptionist"])
+    arrived_at = factory.LazyFunction(timezone.now)
+
+
+class ShiftFactory(factory.django.DjangoModelFactory[Shift]):
+    class Meta:
+        model = Shift
+        skip_postgeneration_save = True
+
+    desk = factory.SubFactory(DeskFactory)
+    official = factory.SubFactory(UserFactory, roles=["specialist"])
+
+    @factory.post_generation
+    def services(self, create: bool, extracted: list[Service] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.services.set(extracted)

@@ -1,0 +1,83 @@
+"""The Chromium journey of the reception: an entrepreneur with a BIN gets a ticket, the hall
+screen shows the call, the official finishes with "needs documents", and the follow-up task
+with its legal deadline is in the official's My tasks."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from akimat.calendar import add_working_days
+from akimat.models import User
+from reception import services
+from reception.models import Case, Service, Visit, VisitStatus
+from tests.reception.factories import bin_
+from tests.tasks.test_browser import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_register_call_finish_with_needs_documents_and_the_task_appears(
+    page: Page, live_server, browser
+):
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    service = Service.objects.get(department__slug="construction")
+    receptionist = User.objects.get(username="reception")
+    # The construction queue starts empty, so the next call is this entrepreneur's.
+    for visit in Visit.objects.filter(service=service, status=VisitStatus.WAITING):
+        services.mark_left(receptionist=receptionist, visit=visit)
+    base = live_server.url
+
+    sign_in(page, base, "reception")
+    page.goto(f"{base}/reception/")
+    page.get_by_label("ФИО").fill("Тулегенов Арман Серикович")
+    page.get_by_label("Телефон").fill("8 701 555 44 33")
+    page.get_by_label("Организация").fill("ТОО «Тау Самал Құрылыс»")
+    page.get_by_label("БИН").fill(bin_(11))
+    page.get_by_label("Услуга").select_option(str(service.pk))
+    page.get_by_label("Посетитель согласен на обработку персональных данных").check()
+    page.get_by_label("Цель обращения").fill("Уведомление о начале СМР")
+    page.get_by_label("Цель обращения").press("Enter")
+    visit = None
+    expect(page.get_by_test_id("ticket-number")).to_be_visible()
+    visit = Visit.objects.get(visitor__full_name="Тулегенов Арман Серикович")
+    expect(page.get_by_test_id("ticket-number")).to_have_text(visit.ticket)
+    assert visit.organisation.bin == bin_(11)
+
+    hall = browser.new_context().new_page()  # no login
+    hall.goto(f"{base}/reception/board/")
+    expect(hall.get_by_test_id("hall-queue-construction")).to_contain_text("1")
+    expect(hall.locator("body")).not_to_contain_text("Тулегенов")
+
+    sign_in(page, base, "specialist.construction")
+    page.goto(f"{base}/reception/queue/")
+    page.locator("#id_desk").select_option(label="Стол 2")
+    page.get_by_role("button", name="Открыть стол").click()
+    page.get_by_role("button", name="Вызвать следующего").click()
+    current = page.get_by_test_id("current-visit")
+    expect(current).to_contain_text(visit.ticket)
+    expect(current).to_contain_text("Тулегенов Арман Серикович")
+    # The hall screen refreshes itself and shows the ticket and the desk, with no reload.
+    hall.evaluate("window.__marker = 'no reload'")
+    expect(hall.get_by_test_id("latest-call")).to_contain_text(
+        f"{visit.ticket} → Стол 2", timeout=15000
+    )
+    assert hall.evaluate("window.__marker") == "no reload"
+
+    page.get_by_role("button", name="Посетитель подошёл: начать").click()
+    page.get_by_label("Результат").select_option("needs_documents")
+    for document in service.documents.all():
+        page.get_by_label(document.name_ru).check()
+    page.get_by_role("button", name="Завершить", exact=True).click()
+    expect(page.locator("#notifications")).to_contain_text("Дело на доработку создано")
+
+    case = Case.objects.get(visit=visit)
+    due = add_working_days(timezone.localdate(), service.legal_term_days)
+    page.goto(f"{base}/tasks/")
+    row = page.locator(f"#task-{case.task_id}")
+    expect(row).to_contain_text("Тулегенов Арман Серикович")
+    expect(row).to_contain_text(f"{due:%d.%m.%Y} 18:30")

@@ -1,0 +1,84 @@
+"""The estimated wait on hand-built scenarios, worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from reception.models import Outcome, VisitStatus
+from reception.queues import directorate_queues, ticket_estimate, wait_minutes
+from tests.factories import UserFactory
+from tests.reception.factories import DeskFactory, ServiceFactory, ShiftFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_formula_rounds_up_and_has_no_answer_without_a_desk():
+    assert wait_minutes(average_service=12, desks=2, ahead=5) == 30  # 12 × 5 ÷ 2
+    assert wait_minutes(average_service=10, desks=3, ahead=2) == 7  # 6.67 rounded up
+    assert wait_minutes(average_service=10, desks=1, ahead=0) == 0
+    assert wait_minutes(average_service=10, desks=0, ahead=4) is None
+
+
+def _done(service, minutes: int, official) -> None:
+    start = timezone.now() - dt.timedelta(hours=1)
+    VisitFactory(
+        service=service,
+        status=VisitStatus.DONE,
+        outcome=Outcome.RESOLVED,
+        official=official,
+        arrived_at=start - dt.timedelta(minutes=5),
+        first_called_at=start,
+        called_at=start,
+        started_at=start,
+        finished_at=start + dt.timedelta(minutes=minutes),
+    )
+
+
+def test_a_ticket_behind_five_people_with_two_desks_and_twelve_minute_services(service):
+    """Two desks serve the service; today's services took 10 and 14 minutes (average 12); five
+    people arrived earlier: 12 × 5 ÷ 2 = 30 minutes."""
+    officials = [UserFactory(department=service.department, roles=["specialist"]) for _ in range(3)]
+    ShiftFactory(official=officials[0], desk=DeskFactory(number=1), services=[service])
+    ShiftFactory(official=officials[1], desk=DeskFactory(number=2), services=[service])
+    closed = ShiftFactory(official=officials[2], desk=DeskFactory(number=3), services=[service])
+    closed.closed_at = timezone.now()
+    closed.save()
+    _done(service, 10, officials[0])
+    _done(service, 14, officials[1])
+    now = timezone.now()
+    for minutes in (25, 20, 15, 10, 5):
+        VisitFactory(service=service, arrived_at=now - dt.timedelta(minutes=minutes))
+    VisitFactory(service=ServiceFactory(prefix="Z"), arrived_at=now - dt.timedelta(minutes=30))
+    mine = VisitFactory(service=service, arrived_at=now)
+    estimate = ticket_estimate(mine)
+    assert (estimate.ahead, estimate.desks, estimate.average_service) == (5, 2, 12.0)
+    assert estimate.minutes == 30
+
+
+def test_a_priority_visitor_has_only_earlier_priority_visitors_ahead(service):
+    ShiftFactory(desk=DeskFactory(number=1), services=[service])
+    now = timezone.now()
+    VisitFactory(service=service, arrived_at=now - dt.timedelta(minutes=20))
+    VisitFactory(service=service, priority="veteran", arrived_at=now - dt.timedelta(minutes=10))
+    mine = VisitFactory(service=service, priority="disability", arrived_at=now)
+    plain = VisitFactory(service=service, arrived_at=now + dt.timedelta(seconds=1))
+    # Nobody served yet: the norm (12 minutes) stands in for the average.
+    assert ticket_estimate(mine) == ticket_estimate(mine).__class__(1, 1, 12.0, 12)
+    assert ticket_estimate(plain).ahead == 3
+
+
+def test_each_directorate_counts_its_waiting_desks_and_average(service, other_service):
+    ShiftFactory(desk=DeskFactory(number=1), services=[service])
+    ShiftFactory(desk=DeskFactory(number=2), services=[service])
+    for _ in range(4):
+        VisitFactory(service=service)
+    VisitFactory(service=other_service)
+    _done(service, 9, None)
+    queues = {q.department.slug: q for q in directorate_queues(timezone.localdate())}
+    agriculture, land = queues["agriculture"], queues["land"]
+    assert (agriculture.waiting, agriculture.desks, agriculture.average_service) == (4, 2, 9.0)
+    assert agriculture.minutes == 18  # 9 × 4 ÷ 2
+    assert (land.waiting, land.desks, land.minutes) == (1, 0, None)
