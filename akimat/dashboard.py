@@ -1,0 +1,412 @@
+"""The deputy akim's overdue dashboard: the read side (the top floor of the house).
+
+Today's figures are the nightly job's own per-person SQL (`scoring.person_figures`) run for
+today and summed per directorate by PostgreSQL in one statement, so the dashboard's "today" and
+tomorrow's snapshot never disagree. History (the trend, the sparklines) is read from the
+snapshots only, so editing a task later never rewrites the past. Every function here runs a
+fixed number of queries, however many directorates, people or tasks there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.query import RawQuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from akimat import scoring
+from akimat.models import Department, DepartmentSnapshot, Role, ScoreRun, User
+from reception.queues import directorate_queues
+from reception.statistics import visit_statistics
+from tasks.models import Task
+
+# The ranking shows the most overdue directorates first; the rest come with "show all".
+DIRECTORATES_SHOWN = 25
+OLDEST_SHOWN = 10
+CYCLE_WEEKS = 12
+# A run older than this (or a failed one) puts a banner on the dashboard.
+STALE_AFTER = dt.timedelta(days=1, hours=6)
+
+COUNTERS = (
+    "open",
+    "overdue",
+    "overdue_days",
+    "overdue_1_3",
+    "overdue_4_10",
+    "overdue_over_10",
+    "done_on_time",
+    "done_late",
+    "deadline_moves",
+)
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def watches_all(user: User) -> bool:
+    """The deputy, the methodologist (who reads everything) and the admin see every directorate."""
+    return user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN)
+
+
+def may_see_dashboard(user: User) -> bool:
+    return watches_all(user) or user.has_role(Role.HEAD)
+
+
+def dashboard_departments(user: User) -> QuerySet[Department]:
+    """Directorates on a person's dashboard: all for the watchers, the headed ones for a head."""
+    if watches_all(user):
+        return Department.objects.all()
+    if user.has_role(Role.HEAD):
+        return Department.objects.filter(head=user)
+    return Department.objects.none()
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Counters summed over people (a directorate, or everything on the dashboard)."""
+
+    open: int = 0
+    overdue: int = 0
+    overdue_days: int = 0
+    overdue_1_3: int = 0
+    overdue_4_10: int = 0
+    overdue_over_10: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    deadline_moves: int = 0
+    head_overdue: int = 0
+    people: int = 0
+    score_sum: Decimal = Decimal(0)
+    scored: int = 0  # people with something due this week (a week score)
+
+    @property
+    def people_overdue(self) -> int:
+        """Overdue of the directorate's people, apart from the head's own."""
+        return self.overdue - self.head_overdue
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Percent of the cycle's finished tasks that were done on time; None when none are."""
+        done = self.done_on_time + self.done_late
+        return None if not done else round(100 * self.done_on_time / done)
+
+    @property
+    def week_score(self) -> int | None:
+        """The week's execution score, the mean over the people who had something due."""
+        return None if not self.scored else round(self.score_sum / self.scored)
+
+    def add(self, other: Figures) -> None:
+        for name in (*COUNTERS, "head_overdue", "people", "score_sum", "scored"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class DirectorateRow(Figures):
+    department: Department | None = None
+    sparkline: list[int] = field(default_factory=list)
+
+    @property
+    def sparkline_points(self) -> str:
+        """The weekly overdue as SVG polyline points in a 100 × 24 box (higher = more overdue)."""
+        if len(self.sparkline) < 2:
+            return ""
+        top = max(max(self.sparkline), 1)
+        step = 100 / (len(self.sparkline) - 1)
+        return " ".join(
+            f"{n * step:.1f},{22 - 20 * value / top:.1f}" for n, value in enumerate(self.sparkline)
+        )
+
+
+@dataclass
+class PersonRow:
+    person: User
+    figures: dict[str, object]
+    is_head: bool = False
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self.__dict__["figures"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _person_figures_sql(as_of: dt.date, departments: list[int] | None) -> tuple[str, list[object]]:
+    """The SQL of the job's per-person figures, to be wrapped in the directorate sums."""
+    figures = scoring.person_figures(as_of, departments=departments)
+    if isinstance(figures, RawQuerySet):
+        return figures.raw_query, list(figures.params or ())
+    sql, params = figures.query.sql_with_params()
+    return sql, list(params)
+
+
+def _sums_sql(as_of: dt.date, departments: list[int] | None) -> tuple[str, list[object]]:
+    """One statement: the job's per-person figures for `as_of`, summed per directorate."""
+    inner, params = _person_figures_sql(as_of, departments)
+    sums = ", ".join(f"COALESCE(SUM(f.{name}), 0)" for name in COUNTERS)
+    sql = f"""
+        SELECT f.department_id, {sums},
+               COALESCE(SUM(f.overdue) FILTER (WHERE f.person_id = d.head_id), 0),
+               COUNT(*),
+               COALESCE(SUM(f.week_score), 0),
+               COUNT(f.week_score)
+        FROM ({inner}) AS f
+        JOIN akimat_department AS d ON d.id = f.department_id
+        GROUP BY f.department_id
+    """
+    return sql, list(params)
+
+
+def directorate_figures(
+    as_of: dt.date, departments: list[Department]
+) -> tuple[list[DirectorateRow], Figures]:
+    """Each directorate's figures for today, most overdue first, and the totals (one query)."""
+    sql, params = _sums_sql(as_of, [d.pk for d in departments])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+    names = (*COUNTERS, "head_overdue", "people", "score_sum", "scored")
+    rows, total = [], Figures()
+    for department in departments:
+        values = found.get(department.pk, (0,) * len(names))
+        row = DirectorateRow(department=department, **dict(zip(names, values, strict=True)))
+        rows.append(row)
+        total.add(row)
+    rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, r.department.name_ru))
+    return rows, total
+
+
+def person_rows(as_of: dt.date, department: Department) -> list[PersonRow]:
+    """The directorate's people with their figures for today, most overdue first (two queries:
+    the figures, the people)."""
+    figures = {
+        row["person_id"]: row
+        for row in scoring.person_figures(as_of, departments=[department.pk])
+    }
+    people = User.objects.filter(pk__in=list(figures)).order_by("last_name", "first_name")
+    rows = [
+        PersonRow(person=p, figures=figures[p.pk], is_head=p.pk == department.head_id)
+        for p in people
+    ]
+    rows.sort(key=lambda r: (-int(r.figures["overdue"]), not r.is_head))
+    return rows
+
+
+def overdue_tasks(as_of: dt.date, *, person: User, department: Department) -> list[Task]:
+    """The person's overdue tasks in the directorate, oldest first, with their overdue days."""
+    return list(
+        Task.objects.for_department(department.pk)
+        .overdue()
+        .filter(responsible=person)
+        .with_overdue_days(as_of)
+        .select_related("author")
+        .order_by("deadline", "pk")
+    )
+
+
+def oldest_overdue(as_of: dt.date, departments: list[Department]) -> list[Task]:
+    """The ten tasks overdue the longest on the dashboard (one query)."""
+    return list(
+        Task.objects.overdue()
+        .filter(department__in=[d.pk for d in departments])
+        .with_overdue_days(as_of)
+        .select_related("responsible", "department")
+        .order_by("deadline", "pk")[:OLDEST_SHOWN]
+    )
+
+
+# --- history from the snapshots --------------------------------------------------------------
+
+
+def cycle_start(as_of: dt.date) -> dt.date:
+    """The first Monday of the 12 weeks that end with `as_of`'s week."""
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    return monday - dt.timedelta(weeks=CYCLE_WEEKS - 1)
+
+
+@dataclass
+class Trend:
+    dates: list[dt.date]
+    overdue: list[int]
+    over_10: list[int]
+    open: list[int]
+    week_score: list[float | None]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "labels": [d.strftime("%d.%m") for d in self.dates],
+            "overdue": self.overdue,
+            "over_10": self.over_10,
+            "open": self.open,
+            "week_score": self.week_score,
+        }
+
+
+def history(
+    as_of: dt.date, departments: list[Department], sparked: list[DirectorateRow]
+) -> Trend:
+    """The cycle from the snapshots: the totals per day for the trend chart and, for the shown
+    directorates, their overdue per week for the sparklines (one query)."""
+    start = cycle_start(as_of)
+    snapshots = (
+        DepartmentSnapshot.objects.filter(
+            department__in=[d.pk for d in departments], date__gte=start, date__lt=as_of
+        )
+        .order_by("date")
+        .values_list("date", "department_id", "open", "overdue", "overdue_over_10", "week_score")
+    )
+    by_date: dict[dt.date, list[float]] = {}
+    spark: dict[int, dict[int, int]] = {row.department.pk: {} for row in sparked}
+    for date, department, open_, overdue, over_10, score in snapshots:
+        day = by_date.setdefault(date, [0, 0, 0, 0.0, 0])
+        day[0] += open_
+        day[1] += overdue
+        day[2] += over_10
+        if score is not None:
+            day[3] += float(score)
+            day[4] += 1
+        if department in spark:
+            # The week's last snapshot stands for the week.
+            spark[department][(date - start).days // 7] = overdue
+    for row in sparked:
+        weeks = spark[row.department.pk]
+        row.sparkline = [weeks[w] for w in sorted(weeks)]
+    dates = sorted(by_date)
+    return Trend(
+        dates=dates,
+        open=[int(by_date[d][0]) for d in dates],
+        overdue=[int(by_date[d][1]) for d in dates],
+        over_10=[int(by_date[d][2]) for d in dates],
+        week_score=[round(by_date[d][3] / by_date[d][4], 1) if by_date[d][4] else None for d in dates],
+    )
+
+
+@dataclass
+class RunState:
+    last: ScoreRun | None
+    failed: bool
+    stale: bool
+
+    @property
+    def warn(self) -> bool:
+        return self.failed or self.stale
+
+
+def run_state(now: dt.datetime | None = None) -> RunState:
+    """Whether the nightly job's last run failed or is older than a day (one query)."""
+    now = now or timezone.now()
+    last = ScoreRun.objects.exclude(status=ScoreRun.Status.SKIPPED).order_by("-started_at").first()
+    if last is None:
+        return RunState(last=None, failed=False, stale=True)
+    moment = last.finished_at or last.started_at
+    return RunState(
+        last=last,
+        failed=last.status == ScoreRun.Status.FAILED,
+        stale=moment < now - STALE_AFTER,
+    )
+
+
+# --- today's reception -----------------------------------------------------------------------
+
+
+@dataclass
+class ReceptionToday:
+    visitors: int
+    waiting: int
+    average_wait: float | None
+
+
+def reception_today(today: dt.date, departments: QuerySet[Department]) -> ReceptionToday:
+    """Visitors, waiting now and the average wait, from the reception's own reads (3 queries)."""
+    _, total = visit_statistics(start=today, end=today, departments=departments)
+    waiting = sum(q.waiting for q in directorate_queues(today, departments))
+    return ReceptionToday(
+        visitors=total.visitors, waiting=waiting, average_wait=total.average_wait
+    )
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_headers() -> list[str]:
+    return [
+        _("Directorate"),
+        _("Head"),
+        _("Open"),
+        _("Overdue"),
+        _("Overdue 1–3 working days"),
+        _("Overdue 4–10 working days"),
+        _("Overdue more than 10 working days"),
+        _("Head's own overdue"),
+        _("People's overdue"),
+        _("Overdue working days"),
+        _("Done on time in the cycle"),
+        _("Done late in the cycle"),
+        _("On-time rate, %"),
+        _("Deadline moves"),
+        _("Week's execution score, %"),
+    ]
+
+
+def _export_row(name: str, head: object, row: Figures) -> list[object]:
+    return [
+        name,
+        str(head) if head else "",
+        row.open,
+        row.overdue,
+        row.overdue_1_3,
+        row.overdue_4_10,
+        row.overdue_over_10,
+        row.head_overdue,
+        row.people_overdue,
+        row.overdue_days,
+        row.done_on_time,
+        row.done_late,
+        row.on_time_rate,
+        row.deadline_moves,
+        row.week_score,
+    ]
+
+
+def export_rows(rows: list[DirectorateRow], total: Figures) -> list[list[object]]:
+    lines = [_export_row(r.department.name, r.department.head, r) for r in rows]
+    lines.append(_export_row(_("All directorates"), None, total))
+    return lines
+
+
+def as_csv(rows: list[DirectorateRow], total: Figures) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(export_headers())
+    for line in export_rows(rows, total):
+        writer.writerow(["" if v is None else v for v in line])
+    return out.getvalue()
+
+
+def as_xlsx(rows: list[DirectorateRow], total: Figures, *, title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(export_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in export_rows(rows, total):
+        sheet.append(line)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 35
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
