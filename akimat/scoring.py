@@ -1,0 +1,604 @@
+"""The nightly scores: each person's and each directorate's figures "as of the end of a day".
+
+Everything is set-based: one `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE` writes every
+person of a batch of chunks (directorates), a second one rolls the people up into their
+directorates. No Python loop ever walks people or tasks, so the number of queries is the same
+for five people or a hundred thousand.
+
+The rules (the README's "Nightly scores" section says the same in words):
+
+- The moment is the end of day D (midnight after it, local time), or now when D is today.
+- A task counts from `created_at`; it is done once `done_at` has passed (status done), cancelled
+  once `cancelled_at` has; open otherwise.
+- The deadline in force is the new deadline of the last approved move decided by then, else the
+  original deadline (the old deadline of the first approved move; `Task.deadline` when it never
+  moved). So the days overdue before a move stay in those days' snapshots, and the next day the
+  task is judged against its new deadline.
+- Overdue = open and the deadline in force has passed. Overdue working days are counted from the
+  calendar table (working days after the deadline's date up to D, less the responsible person's
+  absences, as on the tasks board); the age buckets are up to 3, 4–10 and over 10 working days.
+- The period ("the current cycle") is the 12+1-week cycle of the person's directorate that holds
+  D; without one, the calendar quarter of D (the civil service's quarterly evaluation). Done on
+  time / late and deadline moves count inside the period.
+- The week's execution score is plans' definition (`OccurrenceQuerySet.week_counts`): tactic-tasks
+  of the cycle week holding D, not cancelled, due by then or already done; on time = done with the
+  result handed in by the planned deadline.
+- The bonus is `BONUS_SQL`, written once; `bonus_breakdown` repeats it step by step in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from akimat.calendar import ensure_calendar
+from akimat.models import (
+    BonusPolicy,
+    CalendarDay,
+    Department,
+    DepartmentSnapshot,
+    PersonSnapshot,
+    ScoreRun,
+    User,
+)
+from plans.models import Cycle, Goal, Occurrence, Plan, Tactic
+from tasks.models import Absence, DeadlineChange, Task
+
+TWO_PLACES = Decimal("0.01")
+# The lock key of (date, chunk): one 64-bit number, this namespace in the top bits.
+LOCK_NAMESPACE = 0x5C0E << 48
+
+# The bonus of one snapshot row `s` under policy `bp` — the only place the formula is written
+# for the database. Each term is rounded to cents before it is added, exactly as
+# `bonus_breakdown` does, so the two agree to the cent.
+BONUS_SQL = """
+LEAST(bp.cap, GREATEST(0,
+    CASE WHEN s.done_on_time + s.done_late = 0 THEN bp.weight_on_time
+         ELSE ROUND(bp.weight_on_time * s.done_on_time / (s.done_on_time + s.done_late), 2) END
+  + CASE WHEN s.week_score IS NULL THEN bp.weight_execution
+         ELSE ROUND(bp.weight_execution * s.week_score / 100, 2) END
+  - bp.penalty_overdue * s.overdue
+  - bp.penalty_move * s.deadline_moves
+))
+"""
+
+COUNTERS = (
+    "open",
+    "overdue",
+    "overdue_days",
+    "overdue_1_3",
+    "overdue_4_10",
+    "overdue_over_10",
+    "done_on_time",
+    "done_late",
+    "deadline_moves",
+    "week_due",
+    "week_on_time",
+)
+PERSON_COLUMNS = (
+    "date",
+    "person_id",
+    "department_id",
+    "policy_id",
+    *COUNTERS,
+    "period_start",
+    "week_score",
+    "bonus",
+    "computed_at",
+)
+
+
+class ScoringError(ValueError):
+    """Bad input to the computation (the message is translated); nothing was written."""
+
+
+def _tables() -> dict[str, str]:
+    models = {
+        "user": User,
+        "department": Department,
+        "calendar": CalendarDay,
+        "task": Task,
+        "move": DeadlineChange,
+        "absence": Absence,
+        "cycle": Cycle,
+        "plan": Plan,
+        "goal": Goal,
+        "tactic": Tactic,
+        "occurrence": Occurrence,
+        "policy": BonusPolicy,
+        "person_snapshot": PersonSnapshot,
+        "department_snapshot": DepartmentSnapshot,
+    }
+    return {name: model._meta.db_table for name, model in models.items()}
+
+
+# The per-person figures for the people of %(departments)s (optionally only %(people)s) at the
+# moment %(moment)s, end of day %(day)s. One pass over the people's tasks, each joined to its
+# approved moves (aggregated per task) and to the calendar's running count of working days.
+FIGURES_SQL = """
+WITH people AS (
+    SELECT u.id AS person_id, u.department_id,
+           EXISTS (SELECT 1 FROM {absence} a WHERE a.user_id = u.id AND a.start <= %(day)s)
+               AS has_absence
+    FROM {user} u
+    WHERE u.is_active AND u.department_id = ANY(%(departments)s)
+      AND (%(people)s::int[] IS NULL OR u.id = ANY(%(people)s::int[]))
+),
+periods AS (
+    SELECT d.id AS department_id,
+           COALESCE(
+               (SELECT max(c.start) FROM {cycle} c
+                WHERE c.department_id = d.id AND c.start <= %(day)s AND %(day)s <= c.start + 90),
+               date_trunc('quarter', %(day)s::date)::date
+           ) AS period_start
+    FROM {department} d
+    WHERE d.id = ANY(%(departments)s)
+),
+cal AS (
+    SELECT date, sum(CASE WHEN is_working THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
+    FROM {calendar}
+    WHERE date <= %(day)s
+),
+moves AS (
+    SELECT m.task_id,
+           (array_agg(m.new_deadline ORDER BY m.decided_at DESC, m.id DESC)
+                FILTER (WHERE m.decided_at < %(moment)s))[1] AS deadline_then,
+           (array_agg(m.old_deadline ORDER BY m.decided_at, m.id))[1] AS original,
+           array_agg(m.decided_at) FILTER (WHERE m.decided_at < %(moment)s) AS decided
+    FROM {move} m
+    WHERE m.state = 'approved'
+    GROUP BY m.task_id
+),
+judged AS (
+    SELECT p.person_id, p.department_id, p.has_absence, pr.period_start, t.done_at,
+           CASE WHEN mv.task_id IS NULL THEN t.deadline
+                ELSE COALESCE(mv.deadline_then, mv.original) END AS due,
+           (t.status = 'done' AND t.done_at < %(moment)s) AS done,
+           (t.status = 'cancelled' AND COALESCE(t.cancelled_at, t.created_at) < %(moment)s)
+               AS cancelled,
+           (SELECT count(*) FROM unnest(mv.decided) AS x(at)
+            WHERE (x.at AT TIME ZONE %(tz)s)::date >= pr.period_start) AS moves
+    FROM {task} t
+    JOIN people p ON p.person_id = t.responsible_id
+    JOIN periods pr ON pr.department_id = p.department_id
+    LEFT JOIN moves mv ON mv.task_id = t.id
+    WHERE t.created_at < %(moment)s
+),
+aged AS (
+    SELECT j.*,
+           NOT j.done AND NOT j.cancelled AS is_open,
+           NOT j.done AND NOT j.cancelled AND j.due < %(moment)s AS is_overdue,
+           CASE WHEN NOT j.done AND NOT j.cancelled AND j.due < %(moment)s THEN
+               (SELECT n FROM cal WHERE date = %(day)s) - COALESCE(c.n, 0)
+               - CASE WHEN j.has_absence THEN (
+                     SELECT count(DISTINCT d.date) FROM {absence} a
+                     JOIN {calendar} d ON d.is_working
+                          AND d.date > (j.due AT TIME ZONE %(tz)s)::date
+                          AND d.date BETWEEN a.start AND a."end" AND d.date <= %(day)s
+                     WHERE a.user_id = j.person_id AND a.start <= %(day)s
+                 ) ELSE 0 END
+           END AS age
+    FROM judged j
+    LEFT JOIN cal c ON c.date = (j.due AT TIME ZONE %(tz)s)::date
+),
+per_person AS (
+    SELECT person_id,
+           count(*) FILTER (WHERE is_open) AS open,
+           count(*) FILTER (WHERE is_overdue) AS overdue,
+           COALESCE(sum(age), 0) AS overdue_days,
+           count(*) FILTER (WHERE is_overdue AND age <= 3) AS overdue_1_3,
+           count(*) FILTER (WHERE is_overdue AND age BETWEEN 4 AND 10) AS overdue_4_10,
+           count(*) FILTER (WHERE is_overdue AND age > 10) AS overdue_over_10,
+           count(*) FILTER (WHERE done AND (done_at AT TIME ZONE %(tz)s)::date >= period_start
+                            AND done_at <= due) AS done_on_time,
+           count(*) FILTER (WHERE done AND (done_at AT TIME ZONE %(tz)s)::date >= period_start
+                            AND done_at > due) AS done_late,
+           COALESCE(sum(moves), 0) AS deadline_moves
+    FROM aged
+    GROUP BY person_id
+),
+week AS (
+    SELECT t.responsible_id AS person_id,
+           count(*) AS week_due,
+           count(*) FILTER (WHERE t.status = 'done' AND t.done_at < %(moment)s
+                            AND o.due >= COALESCE(t.submitted_at, t.done_at)) AS week_on_time
+    FROM {occurrence} o
+    JOIN {tactic} ta ON ta.id = o.tactic_id
+    JOIN {goal} g ON g.id = ta.goal_id
+    JOIN {plan} pl ON pl.id = g.plan_id
+    JOIN {cycle} cy ON cy.id = pl.cycle_id
+    JOIN {task} t ON t.id = o.task_id
+    JOIN people p ON p.person_id = t.responsible_id
+    WHERE cy.start + (o.week - 1) * 7 <= %(day)s AND %(day)s < cy.start + o.week * 7
+      AND (o.replaced_at IS NULL OR o.replaced_at >= %(moment)s)
+      AND o.created_at < %(moment)s
+      AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_at, t.created_at) < %(moment)s)
+      AND (o.due <= %(moment)s OR (t.status = 'done' AND t.done_at < %(moment)s))
+    GROUP BY t.responsible_id
+),
+s AS (
+    SELECT %(day)s::date AS date, p.person_id, p.department_id, %(policy)s::int AS policy_id,
+           COALESCE(pp.open, 0) AS open,
+           COALESCE(pp.overdue, 0) AS overdue,
+           COALESCE(pp.overdue_days, 0) AS overdue_days,
+           COALESCE(pp.overdue_1_3, 0) AS overdue_1_3,
+           COALESCE(pp.overdue_4_10, 0) AS overdue_4_10,
+           COALESCE(pp.overdue_over_10, 0) AS overdue_over_10,
+           COALESCE(pp.done_on_time, 0) AS done_on_time,
+           COALESCE(pp.done_late, 0) AS done_late,
+           COALESCE(pp.deadline_moves, 0) AS deadline_moves,
+           COALESCE(w.week_due, 0) AS week_due,
+           COALESCE(w.week_on_time, 0) AS week_on_time,
+           pr.period_start,
+           CASE WHEN COALESCE(w.week_due, 0) = 0 THEN NULL
+                ELSE ROUND(100.0 * w.week_on_time / w.week_due, 2) END AS week_score
+    FROM people p
+    JOIN periods pr ON pr.department_id = p.department_id
+    LEFT JOIN per_person pp ON pp.person_id = p.person_id
+    LEFT JOIN week w ON w.person_id = p.person_id
+)
+SELECT s.date, s.person_id, s.department_id, s.policy_id,
+       s.open, s.overdue, s.overdue_days, s.overdue_1_3, s.overdue_4_10, s.overdue_over_10,
+       s.done_on_time, s.done_late, s.deadline_moves, s.week_due, s.week_on_time,
+       s.period_start, s.week_score, {bonus} AS bonus, %(now)s::timestamptz AS computed_at
+FROM s JOIN {policy} bp ON bp.id = s.policy_id
+"""
+
+UPSERT_PEOPLE_SQL = """
+WITH written AS (
+    INSERT INTO {person_snapshot} ({columns})
+    {figures}
+    ON CONFLICT (date, person_id) DO UPDATE SET {updates}
+    RETURNING department_id
+)
+SELECT department_id, count(*) FROM written GROUP BY department_id
+"""
+
+# People who left a recomputed chunk since the last run: their old row for the date is stale.
+DELETE_STALE_SQL = """
+DELETE FROM {person_snapshot}
+WHERE date = %(day)s AND department_id = ANY(%(departments)s) AND computed_at <> %(now)s
+"""
+
+ROLL_UP_SQL = """
+INSERT INTO {department_snapshot} (
+    date, department_id, policy_id, people, head_overdue, {counters},
+    period_start, week_score, bonus, computed_at)
+SELECT s.date, s.department_id, min(s.policy_id), count(*),
+       COALESCE(sum(s.overdue) FILTER (WHERE s.person_id = d.head_id), 0),
+       {sums},
+       min(s.period_start),
+       CASE WHEN sum(s.week_due) = 0 THEN NULL
+            ELSE ROUND(100.0 * sum(s.week_on_time) / sum(s.week_due), 2) END,
+       ROUND(avg(s.bonus), 2),
+       %(now)s
+FROM {person_snapshot} s
+JOIN {department} d ON d.id = s.department_id
+WHERE s.date = %(day)s AND s.department_id = ANY(%(departments)s)
+GROUP BY s.date, s.department_id
+ON CONFLICT (date, department_id) DO UPDATE SET {updates}
+"""
+
+
+def _sql(template: str, **extra: str) -> str:
+    return template.format(**_tables(), bonus=BONUS_SQL, **extra)
+
+
+def figures_sql() -> str:
+    """The SELECT behind both `person_figures` and the nightly job (the columns of
+    `PERSON_COLUMNS`)."""
+    return _sql(FIGURES_SQL)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """Midnight after `day`, local time: the moment "as of the end of `day`" means."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+def _ids(items: Iterable[int | object] | None) -> list[int] | None:
+    if items is None:
+        return None
+    return [item if isinstance(item, int) else item.pk for item in items]  # type: ignore[attr-defined]
+
+
+def _params(
+    day: dt.date,
+    *,
+    departments: list[int],
+    policy: BonusPolicy,
+    now: dt.datetime,
+    people: list[int] | None = None,
+) -> dict[str, object]:
+    return {
+        "day": day,
+        "moment": min(end_of_day(day), now),
+        "now": now,
+        "tz": settings.TIME_ZONE,
+        "departments": departments,
+        "people": people,
+        "policy": policy.pk,
+    }
+
+
+def _policy(day: dt.date) -> BonusPolicy:
+    policy = BonusPolicy.objects.in_force(day)
+    if policy is None:
+        raise ScoringError(
+            _("No bonus policy is in force on %(date)s; an administrator must add one.")
+            % {"date": date_format(day)}
+        )
+    return policy
+
+
+def person_figures(
+    as_of: dt.date,
+    *,
+    departments: Iterable[int | Department] | None = None,
+    people: Iterable[int | User] | None = None,
+) -> list[PersonSnapshot]:
+    """Live figures of each person "as of the end of `as_of`" (now, when it is today), from the
+    same SQL the nightly job writes: unsaved `PersonSnapshot`s, ordered by person id."""
+    department_ids = _ids(departments)
+    if department_ids is None:
+        department_ids = list(Department.objects.values_list("pk", flat=True))
+    policy = _policy(as_of)
+    ensure_calendar(start=as_of - dt.timedelta(days=370), end=as_of)
+    params = _params(
+        as_of,
+        departments=department_ids,
+        policy=policy,
+        now=timezone.now(),
+        people=_ids(people),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({figures_sql()}) f ORDER BY person_id", params)
+        names = [c.name for c in cursor.description]
+        rows = [PersonSnapshot(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    for row in rows:
+        row.policy = policy
+    return rows
+
+
+# --- the bonus, step by step ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BonusLine:
+    """One input of the bonus: what it is, its value, the policy's weight and the points."""
+
+    key: str
+    label: str
+    value: Decimal | int | None
+    weight: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class BonusBreakdown:
+    lines: list[BonusLine]
+    subtotal: Decimal  # before the floor of 0 and the cap
+    cap: Decimal
+    total: Decimal
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.lines)
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def bonus_breakdown(
+    snapshot: PersonSnapshot | DepartmentSnapshot, policy: BonusPolicy | None = None
+) -> BonusBreakdown:
+    """The bonus of a snapshot (or live figures) line by line; `total` equals `BONUS_SQL`'s.
+
+    Nothing done in the period yet, or nothing due this week, earns the full weight of that
+    input: there is nothing to hold against the person; the penalties still apply."""
+    policy = policy or snapshot.policy
+    done = snapshot.done_on_time + snapshot.done_late
+    if done:
+        rate = Decimal(snapshot.done_on_time) / Decimal(done)
+        on_time = _cents(policy.weight_on_time * snapshot.done_on_time / Decimal(done))
+    else:
+        rate, on_time = None, policy.weight_on_time
+    if snapshot.week_score is None:
+        execution = policy.weight_execution
+    else:
+        execution = _cents(policy.weight_execution * Decimal(snapshot.week_score) / 100)
+    overdue = -policy.penalty_overdue * snapshot.overdue
+    moves = -policy.penalty_move * snapshot.deadline_moves
+    lines = [
+        BonusLine("on_time", _("On-time rate in the cycle"), rate, policy.weight_on_time, on_time),
+        BonusLine(
+            "execution",
+            _("Week's execution score, %"),
+            snapshot.week_score,
+            policy.weight_execution,
+            execution,
+        ),
+        BonusLine("overdue", _("Overdue tasks"), snapshot.overdue, policy.penalty_overdue, overdue),
+        BonusLine(
+            "moves",
+            _("Deadline moves in the cycle"),
+            snapshot.deadline_moves,
+            policy.penalty_move,
+            moves,
+        ),
+    ]
+    subtotal = on_time + execution + overdue + moves
+    total = _cents(min(policy.cap, max(Decimal(0), subtotal)))
+    return BonusBreakdown(lines=lines, subtotal=subtotal, cap=policy.cap, total=total)
+
+
+# --- the computation -------------------------------------------------------------------------
+
+
+def _lock_key(day: dt.date, chunk: int) -> int:
+    return LOCK_NAMESPACE + (day - dt.date(2000, 1, 1)).days * (1 << 24) + chunk
+
+
+def first_data_day() -> dt.date | None:
+    """The local date of the first task ever set: nothing can be computed before it."""
+    earliest = Task.objects.aggregate(first=Min("created_at"))["first"]
+    return timezone.localdate(earliest) if earliest else None
+
+
+def validate(day: dt.date, departments: list[int] | None) -> list[int]:
+    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written)."""
+    today = timezone.localdate()
+    if day >= today:
+        raise ScoringError(
+            _("%(date)s has not ended yet: scores are computed for days that are over.")
+            % {"date": date_format(day)}
+        )
+    first = first_data_day()
+    if first is None:
+        raise ScoringError(_("There are no tasks yet, so there is nothing to compute."))
+    if day < first:
+        raise ScoringError(
+            _("%(date)s is before the first task (%(first)s): there is nothing to compute.")
+            % {"date": date_format(day), "first": date_format(first)}
+        )
+    known = set(Department.objects.values_list("pk", flat=True))
+    if departments is None:
+        return sorted(known)
+    unknown = sorted(set(departments) - known)
+    if unknown:
+        raise ScoringError(
+            _("No directorate has the id %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
+        )
+    return sorted(set(departments))
+
+
+@transaction.atomic
+def roll_up_departments(*, day: dt.date, departments: list[int], now: dt.datetime) -> int:
+    """Sum the people's snapshots of `day` into their directorates' (one upsert); row count."""
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}"
+        for c in (
+            "policy_id",
+            "people",
+            "head_overdue",
+            *COUNTERS,
+            "period_start",
+            "week_score",
+            "bonus",
+            "computed_at",
+        )
+    )
+    sql = _sql(
+        ROLL_UP_SQL,
+        counters=", ".join(COUNTERS),
+        sums=", ".join(f"sum(s.{c})" for c in COUNTERS),
+        updates=updates,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"day": day, "departments": departments, "now": now})
+        return cursor.rowcount
+
+
+def _write_people(
+    day: dt.date, departments: list[int], policy: BonusPolicy, now: dt.datetime
+) -> dict[int, int]:
+    columns = ", ".join(PERSON_COLUMNS)
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in PERSON_COLUMNS if c not in {"date", "person_id"}
+    )
+    sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
+    params = _params(day, departments=departments, policy=policy, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = dict(cursor.fetchall())
+        cursor.execute(_sql(DELETE_STALE_SQL), params)
+    return written
+
+
+def compute_scores(
+    *,
+    day: dt.date,
+    departments: list[int] | None = None,
+    force: bool = False,
+    roll_up: bool = True,
+) -> list[ScoreRun]:
+    """Write the snapshots of `day` for the chunks (directorates) given, or all, in one pass.
+
+    A chunk that already has snapshots for `day` is skipped unless `force`; a chunk another run
+    holds (advisory lock on date and chunk) is skipped. Every chunk's run is recorded."""
+    chunks = validate(day, departments)
+    policy = _policy(day)
+    first = first_data_day() or day
+    ensure_calendar(start=min(first, day - dt.timedelta(days=370)), end=day)
+    started = timezone.now()
+    clock = time.monotonic()
+    runs = ScoreRun.objects.bulk_create(
+        ScoreRun(date=day, chunk_id=c, started_at=started, forced=force) for c in chunks
+    )
+    by_chunk = {run.chunk_id: run for run in runs}
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT c FROM unnest(%s::int[]) AS c WHERE pg_try_advisory_xact_lock(%s + c)",
+                    [chunks, _lock_key(day, 0)],
+                )
+                locked = sorted(row[0] for row in cursor.fetchall())
+            done = set()
+            if not force:
+                done = set(
+                    PersonSnapshot.objects.filter(date=day, department_id__in=locked)
+                    .values_list("department_id", flat=True)
+                    .distinct()
+                )
+            work = [c for c in locked if c not in done]
+            written = _write_people(day, work, policy, started) if work else {}
+            if work and roll_up:
+                roll_up_departments(day=day, departments=work, now=started)
+            finished = timezone.now()
+            duration = round((time.monotonic() - clock) * 1000)
+            for chunk, run in by_chunk.items():
+                run.finished_at = finished
+                run.duration_ms = duration
+                if chunk in work:
+                    run.status = ScoreRun.Status.SUCCEEDED
+                    run.rows = written.get(chunk, 0)
+                else:
+                    run.status = ScoreRun.Status.SKIPPED
+                    run.error = (
+                        _("Already computed; give --force to compute again.")
+                        if chunk in done
+                        else _("Another run is computing this date and directorate.")
+                    )
+            ScoreRun.objects.bulk_update(
+                runs, ["status", "finished_at", "duration_ms", "rows", "error"]
+            )
+    except Exception as error:
+        for run in runs:
+            run.status = ScoreRun.Status.FAILED
+            run.finished_at = timezone.now()
+            run.duration_ms = round((time.monotonic() - clock) * 1000)
+            run.error = repr(error)[:2000]
+            run.rows = 0
+        ScoreRun.objects.bulk_update(
+            runs, ["status", "finished_at", "duration_ms", "rows", "error"]
+        )
+        raise
+    return runs
+
+
+def dates_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    if end < start:
+        raise ScoringError(_("The first date must not be after the last one."))
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
