@@ -13,18 +13,17 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.query import RawQuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from akimat import scoring
-from akimat.models import Department, DepartmentSnapshot, Role, ScoreRun, User
+from akimat.calendar import ensure_calendar
+from akimat.models import Department, DepartmentSnapshot, PersonSnapshot, Role, ScoreRun, User
 from reception.queues import directorate_queues
 from reception.statistics import visit_statistics
 from tasks.models import Task
@@ -36,17 +35,9 @@ CYCLE_WEEKS = 12
 # A run older than this (or a failed one) puts a banner on the dashboard.
 STALE_AFTER = dt.timedelta(days=1, hours=6)
 
-COUNTERS = (
-    "open",
-    "overdue",
-    "overdue_days",
-    "overdue_1_3",
-    "overdue_4_10",
-    "overdue_over_10",
-    "done_on_time",
-    "done_late",
-    "deadline_moves",
-)
+# The counters summed per directorate: the job's own (open, overdue, the age buckets, done on
+# time and late in the cycle, deadline moves, the week's tactic-tasks due and done on time).
+COUNTERS = scoring.COUNTERS
 
 
 # --- who sees what ---------------------------------------------------------------------------
@@ -86,10 +77,10 @@ class Figures:
     done_on_time: int = 0
     done_late: int = 0
     deadline_moves: int = 0
+    week_due: int = 0
+    week_on_time: int = 0
     head_overdue: int = 0
     people: int = 0
-    score_sum: Decimal = Decimal(0)
-    scored: int = 0  # people with something due this week (a week score)
 
     @property
     def people_overdue(self) -> int:
@@ -104,12 +95,15 @@ class Figures:
 
     @property
     def week_score(self) -> int | None:
-        """The week's execution score, the mean over the people who had something due."""
-        return None if not self.scored else round(self.score_sum / self.scored)
+        """The week's execution score: tactic-tasks done on time ÷ due (the job's roll-up)."""
+        return None if not self.week_due else round(100 * self.week_on_time / self.week_due)
 
     def add(self, other: Figures) -> None:
-        for name in (*COUNTERS, "head_overdue", "people", "score_sum", "scored"):
+        for name in SUMMED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+SUMMED = (*COUNTERS, "head_overdue", "people")
 
 
 @dataclass
@@ -129,78 +123,55 @@ class DirectorateRow(Figures):
         )
 
 
-@dataclass
-class PersonRow:
-    person: User
-    figures: dict[str, object]
-    is_head: bool = False
-
-    def __getattr__(self, name: str) -> object:
-        try:
-            return self.__dict__["figures"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+def _figures_query(as_of: dt.date, departments: list[int]) -> tuple[str, dict[str, object]]:
+    """The nightly job's per-person SELECT for `as_of` (now, for today) and its parameters."""
+    policy = scoring._policy(as_of)
+    ensure_calendar(start=as_of - dt.timedelta(days=370), end=as_of)
+    params = scoring._params(as_of, departments=departments, policy=policy, now=timezone.now())
+    return scoring.figures_sql(), params
 
 
-def _person_figures_sql(as_of: dt.date, departments: list[int] | None) -> tuple[str, list[object]]:
-    """The SQL of the job's per-person figures, to be wrapped in the directorate sums."""
-    figures = scoring.person_figures(as_of, departments=departments)
-    if isinstance(figures, RawQuerySet):
-        return figures.raw_query, list(figures.params or ())
-    sql, params = figures.query.sql_with_params()
-    return sql, list(params)
-
-
-def _sums_sql(as_of: dt.date, departments: list[int] | None) -> tuple[str, list[object]]:
-    """One statement: the job's per-person figures for `as_of`, summed per directorate."""
-    inner, params = _person_figures_sql(as_of, departments)
+def directorate_figures(
+    as_of: dt.date, departments: list[Department]
+) -> tuple[list[DirectorateRow], Figures, dt.date]:
+    """Each directorate's figures for `as_of`, most overdue first, the totals, and the earliest
+    start of the directorates' cycles (one statement: the job's per-person figures summed per
+    directorate by PostgreSQL)."""
+    inner, params = _figures_query(as_of, [d.pk for d in departments])
     sums = ", ".join(f"COALESCE(SUM(f.{name}), 0)" for name in COUNTERS)
     sql = f"""
         SELECT f.department_id, {sums},
                COALESCE(SUM(f.overdue) FILTER (WHERE f.person_id = d.head_id), 0),
                COUNT(*),
-               COALESCE(SUM(f.week_score), 0),
-               COUNT(f.week_score)
+               MIN(f.period_start)
         FROM ({inner}) AS f
-        JOIN akimat_department AS d ON d.id = f.department_id
+        JOIN {Department._meta.db_table} AS d ON d.id = f.department_id
         GROUP BY f.department_id
     """
-    return sql, list(params)
-
-
-def directorate_figures(
-    as_of: dt.date, departments: list[Department]
-) -> tuple[list[DirectorateRow], Figures]:
-    """Each directorate's figures for today, most overdue first, and the totals (one query)."""
-    sql, params = _sums_sql(as_of, [d.pk for d in departments])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = {row[0]: row[1:] for row in cursor.fetchall()}
-    names = (*COUNTERS, "head_overdue", "people", "score_sum", "scored")
     rows, total = [], Figures()
+    starts = [values[-1] for values in found.values()]
     for department in departments:
-        values = found.get(department.pk, (0,) * len(names))
-        row = DirectorateRow(department=department, **dict(zip(names, values, strict=True)))
+        values = found.get(department.pk, (0,) * (len(SUMMED) + 1))
+        row = DirectorateRow(department=department, **dict(zip(SUMMED, values[:-1], strict=True)))
         rows.append(row)
         total.add(row)
     rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, r.department.name_ru))
-    return rows, total
+    return rows, total, min(starts, default=cycle_start(as_of))
 
 
-def person_rows(as_of: dt.date, department: Department) -> list[PersonRow]:
-    """The directorate's people with their figures for today, most overdue first (two queries:
-    the figures, the people)."""
-    figures = {
-        row["person_id"]: row
-        for row in scoring.person_figures(as_of, departments=[department.pk])
-    }
-    people = User.objects.filter(pk__in=list(figures)).order_by("last_name", "first_name")
-    rows = [
-        PersonRow(person=p, figures=figures[p.pk], is_head=p.pk == department.head_id)
-        for p in people
-    ]
-    rows.sort(key=lambda r: (-int(r.figures["overdue"]), not r.is_head))
-    return rows
+def person_rows(as_of: dt.date, department: Department) -> list[PersonSnapshot]:
+    """The directorate's people with their live figures (unsaved snapshots), most overdue first,
+    the head before equals (the figures' queries, then one for the people)."""
+    figures = scoring.person_figures(as_of, departments=[department.pk])
+    people = User.objects.in_bulk([row.person_id for row in figures])
+    for row in figures:
+        row.person = people[row.person_id]
+        row.is_head = row.person_id == department.head_id
+    figures.sort(key=lambda r: (-r.overdue, not r.is_head, r.person.last_name, r.person.first_name))
+    return figures
 
 
 def overdue_tasks(as_of: dt.date, *, person: User, department: Department) -> list[Task]:
@@ -254,28 +225,34 @@ class Trend:
 
 
 def history(
-    as_of: dt.date, departments: list[Department], sparked: list[DirectorateRow]
+    as_of: dt.date, start: dt.date, departments: list[Department], sparked: list[DirectorateRow]
 ) -> Trend:
-    """The cycle from the snapshots: the totals per day for the trend chart and, for the shown
-    directorates, their overdue per week for the sparklines (one query)."""
-    start = cycle_start(as_of)
+    """The cycle from `start` from the snapshots: the totals per day for the trend chart and,
+    for the shown directorates, their overdue per week for the sparklines (one query)."""
     snapshots = (
         DepartmentSnapshot.objects.filter(
             department__in=[d.pk for d in departments], date__gte=start, date__lt=as_of
         )
         .order_by("date")
-        .values_list("date", "department_id", "open", "overdue", "overdue_over_10", "week_score")
+        .values_list(
+            "date",
+            "department_id",
+            "open",
+            "overdue",
+            "overdue_over_10",
+            "week_due",
+            "week_on_time",
+        )
     )
-    by_date: dict[dt.date, list[float]] = {}
+    by_date: dict[dt.date, list[int]] = {}
     spark: dict[int, dict[int, int]] = {row.department.pk: {} for row in sparked}
-    for date, department, open_, overdue, over_10, score in snapshots:
-        day = by_date.setdefault(date, [0, 0, 0, 0.0, 0])
+    for date, department, open_, overdue, over_10, due, on_time in snapshots:
+        day = by_date.setdefault(date, [0, 0, 0, 0, 0])
         day[0] += open_
         day[1] += overdue
         day[2] += over_10
-        if score is not None:
-            day[3] += float(score)
-            day[4] += 1
+        day[3] += on_time
+        day[4] += due
         if department in spark:
             # The week's last snapshot stands for the week.
             spark[department][(date - start).days // 7] = overdue
@@ -288,7 +265,9 @@ def history(
         open=[int(by_date[d][0]) for d in dates],
         overdue=[int(by_date[d][1]) for d in dates],
         over_10=[int(by_date[d][2]) for d in dates],
-        week_score=[round(by_date[d][3] / by_date[d][4], 1) if by_date[d][4] else None for d in dates],
+        week_score=[
+            round(100 * by_date[d][3] / by_date[d][4], 1) if by_date[d][4] else None for d in dates
+        ],
     )
 
 
@@ -331,9 +310,7 @@ def reception_today(today: dt.date, departments: QuerySet[Department]) -> Recept
     """Visitors, waiting now and the average wait, from the reception's own reads (3 queries)."""
     _, total = visit_statistics(start=today, end=today, departments=departments)
     waiting = sum(q.waiting for q in directorate_queues(today, departments))
-    return ReceptionToday(
-        visitors=total.visitors, waiting=waiting, average_wait=total.average_wait
-    )
+    return ReceptionToday(visitors=total.visitors, waiting=waiting, average_wait=total.average_wait)
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -52,8 +52,10 @@ def may_answer(user: User, dispute: ScoreDispute) -> bool:
     person = dispute.person
     if person.department_id and person.department.head_id == user.pk and person.pk != user.pk:
         return True
-    return user.has_role(Role.DEPUTY) and person.pk != user.pk and (
-        person.department_id is None or person.department.head_id == person.pk
+    return (
+        user.has_role(Role.DEPUTY)
+        and person.pk != user.pk
+        and (person.department_id is None or person.department.head_id == person.pk)
     )
 
 
@@ -85,8 +87,10 @@ def open_dispute(*, person: User, date: dt.date, comment: str) -> ScoreDispute:
 def answer_dispute(*, dispute: ScoreDispute, actor: User, answer: str) -> ScoreDispute:
     """The head answers an open dispute once; the answer is kept with its author and time."""
     text = clean_text(answer)
-    dispute = ScoreDispute.objects.select_for_update().select_related("person__department").get(
-        pk=dispute.pk
+    dispute = (
+        ScoreDispute.objects.select_for_update()
+        .select_related("person__department")
+        .get(pk=dispute.pk)
     )
     if not may_answer(actor, dispute):
         raise ValidationError(_("Only the head of the person's directorate answers this dispute."))

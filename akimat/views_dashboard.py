@@ -26,7 +26,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def refuse(request: HtmxRequest, message: str, *, status: int = 403) -> HttpResponse:
     """A clear page (or, for htmx, a clear fragment) saying why nothing is shown."""
     return TemplateResponse(
-        request, "akimat/dashboard/refused.html", {"message": message, "status": status}, status=status
+        request,
+        "akimat/dashboard/refused.html",
+        {"message": message, "status": status},
+        status=status,
     )
 
 
@@ -66,7 +69,7 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
     scope = dashboard.dashboard_departments(user)
     departments = list(scope.select_related("head"))
     today = timezone.localdate()
-    rows, total = dashboard.directorate_figures(today, departments)
+    rows, total, start = dashboard.directorate_figures(today, departments)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         return _export(rows, total, today, export)
@@ -79,9 +82,9 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
         "total": total,
     }
     if request.htmx and "all" in request.GET:
-        dashboard.history(today, departments, shown)
+        dashboard.history(today, start, departments, shown)
         return TemplateResponse(request, TEMPLATE + "#dashboard-ranking", context)
-    trend = dashboard.history(today, departments, shown)
+    trend = dashboard.history(today, start, departments, shown)
     context.update(
         trend=trend.as_json(),
         has_trend=bool(trend.dates),

@@ -38,9 +38,10 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, following - dt.timedelta(days=1)
 
 
-def breakdown(snapshot: PersonSnapshot) -> tuple[list[object], object]:
-    """The lines of `scoring.bonus_breakdown` and their total."""
-    return scoring.bonus_breakdown(snapshot)
+def breakdown(snapshot: PersonSnapshot) -> tuple[list[scoring.BonusLine], object]:
+    """The lines of `scoring.bonus_breakdown` and their total (equal to the stored bonus)."""
+    found = scoring.bonus_breakdown(snapshot)
+    return found.lines, found.total
 
 
 def _person(request: HtmxRequest) -> User | HttpResponse:
@@ -181,7 +182,9 @@ def dispute_create(request: HtmxRequest) -> HttpResponse:
     response = TemplateResponse(request, TEMPLATE + "#score-disputes", context)
     if not error:
         trigger_client_event(
-            response, "notify", {"text": _("Your dispute was sent to your head."), "level": "success"}
+            response,
+            "notify",
+            {"text": _("Your dispute was sent to your head."), "level": "success"},
         )
     return response
 
