@@ -244,6 +244,7 @@ def history(
             "week_on_time",
         )
     )
+    first_monday = start - dt.timedelta(days=start.weekday())
     by_date: dict[dt.date, list[int]] = {}
     spark: dict[int, dict[int, int]] = {row.department.pk: {} for row in sparked}
     for date, department, open_, overdue, over_10, due, on_time in snapshots:
@@ -255,7 +256,7 @@ def history(
         day[4] += due
         if department in spark:
             # The week's last snapshot stands for the week.
-            spark[department][(date - start).days // 7] = overdue
+            spark[department][(date - first_monday).days // 7] = overdue
     for row in sparked:
         weeks = spark[row.department.pk]
         row.sparkline = [weeks[w] for w in sorted(weeks)]
