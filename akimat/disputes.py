@@ -87,11 +87,9 @@ def open_dispute(*, person: User, date: dt.date, comment: str) -> ScoreDispute:
 def answer_dispute(*, dispute: ScoreDispute, actor: User, answer: str) -> ScoreDispute:
     """The head answers an open dispute once; the answer is kept with its author and time."""
     text = clean_text(answer)
-    dispute = (
-        ScoreDispute.objects.select_for_update()
-        .select_related("person__department")
-        .get(pk=dispute.pk)
-    )
+    person = dispute.person
+    dispute = ScoreDispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute.person = person
     if not may_answer(actor, dispute):
         raise ValidationError(_("Only the head of the person's directorate answers this dispute."))
     if dispute.status != ScoreDispute.Status.OPEN:

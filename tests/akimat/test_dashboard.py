@@ -280,7 +280,9 @@ def test_the_trend_and_sparklines_come_from_the_snapshots(client, deputy, depart
     assert _row(response, "agriculture").sparkline == [1, 3, 7]
     assert _row(response, "land").sparkline == []
     assert response.text.count("<polyline") == 1
-    data = json.loads(response.text.split('id="trend-data" type="application/json">')[1].split("</script>")[0])
+    data = json.loads(
+        response.text.split('id="trend-data" type="application/json">')[1].split("</script>")[0]
+    )
     assert data == trend
 
 
