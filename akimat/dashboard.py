@@ -10,12 +10,14 @@ fixed number of queries, however many directorates, people or tasks there are.
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -32,6 +34,8 @@ from tasks.models import Task
 DIRECTORATES_SHOWN = 25
 OLDEST_SHOWN = 10
 CYCLE_WEEKS = 12
+# Today's figures are counted again at most once a minute (per set of directorates).
+TODAY_CACHE_SECONDS = 60
 # A run older than this (or a failed one) puts a banner on the dashboard.
 STALE_AFTER = dt.timedelta(days=1, hours=6)
 
@@ -131,13 +135,9 @@ def _figures_query(as_of: dt.date, departments: list[int]) -> tuple[str, dict[st
     return scoring.figures_sql(), params
 
 
-def directorate_figures(
-    as_of: dt.date, departments: list[Department]
-) -> tuple[list[DirectorateRow], Figures, dt.date]:
-    """Each directorate's figures for `as_of`, most overdue first, the totals, and the earliest
-    start of the directorates' cycles (one statement: the job's per-person figures summed per
-    directorate by PostgreSQL)."""
-    inner, params = _figures_query(as_of, [d.pk for d in departments])
+def _directorate_sums(as_of: dt.date, departments: list[int]) -> dict[int, tuple]:
+    """The job's per-person figures for `as_of`, summed per directorate (one statement)."""
+    inner, params = _figures_query(as_of, departments)
     sums = ", ".join(f"COALESCE(SUM(f.{name}), 0)" for name in COUNTERS)
     sql = f"""
         SELECT f.department_id, {sums},
@@ -150,7 +150,28 @@ def directorate_figures(
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = {row[0]: row[1:] for row in cursor.fetchall()}
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def _cached_sums(as_of: dt.date, departments: list[int]) -> tuple[dict[int, tuple], dt.datetime]:
+    """Today's sums, recomputed at most every TODAY_CACHE_SECONDS per set of directorates: at
+    a million tasks the job's SQL takes seconds, and a deputy reloading the page, or ten heads
+    opening theirs at nine, should not each pay for it."""
+    digest = hashlib.sha1(",".join(map(str, sorted(departments))).encode()).hexdigest()
+    key = f"dashboard:sums:{as_of.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = (_directorate_sums(as_of, departments), timezone.now())
+        cache.set(key, found, TODAY_CACHE_SECONDS)
+    return found
+
+
+def directorate_figures(
+    as_of: dt.date, departments: list[Department]
+) -> tuple[list[DirectorateRow], Figures, dt.date, dt.datetime]:
+    """Each directorate's figures for `as_of`, most overdue first, the totals, the earliest
+    start of the directorates' cycles, and the moment the figures were counted."""
+    found, counted_at = _cached_sums(as_of, [d.pk for d in departments])
     rows, total = [], Figures()
     starts = [values[-1] for values in found.values()]
     for department in departments:
@@ -159,7 +180,7 @@ def directorate_figures(
         rows.append(row)
         total.add(row)
     rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, r.department.name_ru))
-    return rows, total, min(starts, default=cycle_start(as_of))
+    return rows, total, min(starts, default=cycle_start(as_of)), counted_at
 
 
 def person_rows(as_of: dt.date, department: Department) -> list[PersonSnapshot]:
@@ -224,52 +245,51 @@ class Trend:
         }
 
 
-def history(
-    as_of: dt.date, start: dt.date, departments: list[Department], sparked: list[DirectorateRow]
-) -> Trend:
-    """The cycle from `start` from the snapshots: the totals per day for the trend chart and,
-    for the shown directorates, their overdue per week for the sparklines (one query)."""
-    snapshots = (
+def trend(as_of: dt.date, start: dt.date, departments: list[Department]) -> Trend:
+    """The cycle from `start` to yesterday from the snapshots, summed per day by PostgreSQL (one
+    query, one row a day)."""
+    days = (
         DepartmentSnapshot.objects.filter(
             department__in=[d.pk for d in departments], date__gte=start, date__lt=as_of
         )
-        .order_by("date")
-        .values_list(
-            "date",
-            "department_id",
-            "open",
-            "overdue",
-            "overdue_over_10",
-            "week_due",
-            "week_on_time",
+        .values("date")
+        .annotate(
+            open=Sum("open"),
+            overdue=Sum("overdue"),
+            over_10=Sum("overdue_over_10"),
+            due=Sum("week_due"),
+            on_time=Sum("week_on_time"),
         )
+        .order_by("date")
     )
-    first_monday = start - dt.timedelta(days=start.weekday())
-    by_date: dict[dt.date, list[int]] = {}
-    spark: dict[int, dict[int, int]] = {row.department.pk: {} for row in sparked}
-    for date, department, open_, overdue, over_10, due, on_time in snapshots:
-        day = by_date.setdefault(date, [0, 0, 0, 0, 0])
-        day[0] += open_
-        day[1] += overdue
-        day[2] += over_10
-        day[3] += on_time
-        day[4] += due
-        if department in spark:
-            # The week's last snapshot stands for the week.
-            spark[department][(date - first_monday).days // 7] = overdue
-    for row in sparked:
-        weeks = spark[row.department.pk]
-        row.sparkline = [weeks[w] for w in sorted(weeks)]
-    dates = sorted(by_date)
+    days = list(days)
     return Trend(
-        dates=dates,
-        open=[int(by_date[d][0]) for d in dates],
-        overdue=[int(by_date[d][1]) for d in dates],
-        over_10=[int(by_date[d][2]) for d in dates],
-        week_score=[
-            round(100 * by_date[d][3] / by_date[d][4], 1) if by_date[d][4] else None for d in dates
-        ],
+        dates=[d["date"] for d in days],
+        open=[d["open"] for d in days],
+        overdue=[d["overdue"] for d in days],
+        over_10=[d["over_10"] for d in days],
+        week_score=[round(100 * d["on_time"] / d["due"], 1) if d["due"] else None for d in days],
     )
+
+
+def sparklines(as_of: dt.date, start: dt.date, rows: list[DirectorateRow]) -> None:
+    """Each shown directorate's overdue week by week of the cycle, the last snapshot of each
+    week standing for it (one query: DISTINCT ON directorate and week)."""
+    monday = start - dt.timedelta(days=start.weekday())
+    sql = f"""
+        SELECT DISTINCT ON (department_id, (date - %s::date) / 7) department_id, overdue
+        FROM {DepartmentSnapshot._meta.db_table}
+        WHERE department_id = ANY(%s) AND date >= %s AND date < %s
+        ORDER BY department_id, (date - %s::date) / 7, date DESC
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [monday, [r.department.pk for r in rows], start, as_of, monday])
+        points = cursor.fetchall()
+    by_department: dict[int, list[int]] = {}
+    for department, overdue in points:
+        by_department.setdefault(department, []).append(overdue)
+    for row in rows:
+        row.sparkline = by_department.get(row.department.pk, [])
 
 
 @dataclass

@@ -69,7 +69,7 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
     scope = dashboard.dashboard_departments(user)
     departments = list(scope.select_related("head"))
     today = timezone.localdate()
-    rows, total, start = dashboard.directorate_figures(today, departments)
+    rows, total, start, counted_at = dashboard.directorate_figures(today, departments)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         return _export(rows, total, today, export)
@@ -80,11 +80,12 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
         "rows": shown,
         "hidden": len(rows) - len(shown),
         "total": total,
+        "counted_at": counted_at,
     }
+    dashboard.sparklines(today, start, shown)
     if request.htmx and "all" in request.GET:
-        dashboard.history(today, start, departments, shown)
         return TemplateResponse(request, TEMPLATE + "#dashboard-ranking", context)
-    trend = dashboard.history(today, start, departments, shown)
+    trend = dashboard.trend(today, start, departments)
     context.update(
         trend=trend.as_json(),
         has_trend=bool(trend.dates),
