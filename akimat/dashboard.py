@@ -10,8 +10,8 @@ fixed number of queries, however many directorates, people or tasks there are.
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass, field
 
@@ -112,6 +112,7 @@ SUMMED = (*COUNTERS, "head_overdue", "people")
 
 @dataclass
 class DirectorateRow(Figures):
+    department_id: int = 0
     department: Department | None = None
     sparkline: list[int] = field(default_factory=list)
 
@@ -153,34 +154,59 @@ def _directorate_sums(as_of: dt.date, departments: list[int]) -> dict[int, tuple
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
-def _cached_sums(as_of: dt.date, departments: list[int]) -> tuple[dict[int, tuple], dt.datetime]:
-    """Today's sums, recomputed at most every TODAY_CACHE_SECONDS per set of directorates: at
-    a million tasks the job's SQL takes seconds, and a deputy reloading the page, or ten heads
-    opening theirs at nine, should not each pay for it."""
+@dataclass
+class Today:
+    sums: dict[int, tuple]
+    oldest: list[Task]
+    trend: Trend
+    counted_at: dt.datetime
+
+
+def _today(as_of: dt.date, departments: list[int]) -> Today:
+    """Today's sums and oldest overdue tasks, and the cycle's trend up to yesterday, counted
+    again at most every TODAY_CACHE_SECONDS per set of directorates: at a million tasks the
+    job's SQL takes seconds, and a deputy reloading the page, or every head opening theirs at
+    nine, should not each pay for it."""
     digest = hashlib.sha1(",".join(map(str, sorted(departments))).encode()).hexdigest()
-    key = f"dashboard:sums:{as_of.isoformat()}:{digest}"
+    key = f"dashboard:today:{as_of.isoformat()}:{digest}"
     found = cache.get(key)
     if found is None:
-        found = (_directorate_sums(as_of, departments), timezone.now())
+        sums = _directorate_sums(as_of, departments)
+        start = min((values[-1] for values in sums.values()), default=cycle_start(as_of))
+        found = Today(
+            sums=sums,
+            oldest=oldest_overdue(as_of, departments),
+            trend=trend(as_of, start, departments),
+            counted_at=timezone.now(),
+        )
         cache.set(key, found, TODAY_CACHE_SECONDS)
     return found
 
 
 def directorate_figures(
-    as_of: dt.date, departments: list[Department]
-) -> tuple[list[DirectorateRow], Figures, dt.date, dt.datetime]:
+    as_of: dt.date, departments: list[int]
+) -> tuple[list[DirectorateRow], Figures, dt.date, Today]:
     """Each directorate's figures for `as_of`, most overdue first, the totals, the earliest
-    start of the directorates' cycles, and the moment the figures were counted."""
-    found, counted_at = _cached_sums(as_of, [d.pk for d in departments])
+    start of the directorates' cycles, and today's counting (its moment, the oldest tasks).
+    The rows carry ids only: `attach_departments` loads the ones that are shown."""
+    today = _today(as_of, departments)
+    found = today.sums
     rows, total = [], Figures()
     starts = [values[-1] for values in found.values()]
-    for department in departments:
-        values = found.get(department.pk, (0,) * (len(SUMMED) + 1))
-        row = DirectorateRow(department=department, **dict(zip(SUMMED, values[:-1], strict=True)))
+    for pk in departments:
+        values = found.get(pk, (0,) * (len(SUMMED) + 1))
+        row = DirectorateRow(department_id=pk, **dict(zip(SUMMED, values[:-1], strict=True)))
         rows.append(row)
         total.add(row)
-    rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, r.department.name_ru))
-    return rows, total, min(starts, default=cycle_start(as_of)), counted_at
+    rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, -r.open, r.department_id))
+    return rows, total, min(starts, default=cycle_start(as_of)), today
+
+
+def attach_departments(rows: list[DirectorateRow]) -> None:
+    """Load the directorates (with their heads) of the rows that are shown (one query)."""
+    found = Department.objects.select_related("head").in_bulk([r.department_id for r in rows])
+    for row in rows:
+        row.department = found[row.department_id]
 
 
 def person_rows(as_of: dt.date, department: Department) -> list[PersonSnapshot]:
@@ -207,11 +233,11 @@ def overdue_tasks(as_of: dt.date, *, person: User, department: Department) -> li
     )
 
 
-def oldest_overdue(as_of: dt.date, departments: list[Department]) -> list[Task]:
+def oldest_overdue(as_of: dt.date, departments: list[int]) -> list[Task]:
     """The ten tasks overdue the longest on the dashboard (one query)."""
     return list(
         Task.objects.overdue()
-        .filter(department__in=[d.pk for d in departments])
+        .filter(department__in=departments)
         .with_overdue_days(as_of)
         .select_related("responsible", "department")
         .order_by("deadline", "pk")[:OLDEST_SHOWN]
@@ -245,12 +271,12 @@ class Trend:
         }
 
 
-def trend(as_of: dt.date, start: dt.date, departments: list[Department]) -> Trend:
+def trend(as_of: dt.date, start: dt.date, departments: list[int]) -> Trend:
     """The cycle from `start` to yesterday from the snapshots, summed per day by PostgreSQL (one
     query, one row a day)."""
     days = (
         DepartmentSnapshot.objects.filter(
-            department__in=[d.pk for d in departments], date__gte=start, date__lt=as_of
+            department__in=departments, date__gte=start, date__lt=as_of
         )
         .values("date")
         .annotate(

@@ -67,37 +67,37 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
     if not dashboard.may_see_dashboard(user):
         return _not_for_you(request)
     scope = dashboard.dashboard_departments(user)
-    departments = list(scope.select_related("head"))
+    departments = list(scope.values_list("pk", flat=True))
     today = timezone.localdate()
-    rows, total, start, counted_at = dashboard.directorate_figures(today, departments)
+    rows, total, start, counted = dashboard.directorate_figures(today, departments)
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
+        dashboard.attach_departments(rows)
         return _export(rows, total, today, export)
     show_all = request.GET.get("all") == "1"
     shown = rows if show_all else rows[: dashboard.DIRECTORATES_SHOWN]
+    dashboard.attach_departments(shown)
     context: dict[str, object] = {
         "today": today,
         "rows": shown,
         "hidden": len(rows) - len(shown),
         "total": total,
-        "counted_at": counted_at,
+        "counted_at": counted.counted_at,
     }
     dashboard.sparklines(today, start, shown)
     if request.htmx and "all" in request.GET:
         return TemplateResponse(request, TEMPLATE + "#dashboard-ranking", context)
-    trend = dashboard.trend(today, start, departments)
     context.update(
-        trend=trend.as_json(),
-        has_trend=bool(trend.dates),
-        oldest=dashboard.oldest_overdue(today, departments),
+        trend=counted.trend.as_json(),
+        has_trend=bool(counted.trend.dates),
+        oldest=counted.oldest,
         reception=dashboard.reception_today(today, scope),
         run=dashboard.run_state(),
     )
     if len(departments) == 1:
         # A head's dashboard opens on their directorate's people.
-        context.update(
-            department=departments[0], people=dashboard.person_rows(today, departments[0])
-        )
+        mine = shown[0].department
+        context.update(department=mine, people=dashboard.person_rows(today, mine))
     return TemplateResponse(request, TEMPLATE, context)
 
 

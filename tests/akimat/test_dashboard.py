@@ -377,16 +377,16 @@ def _add_directorates(count: int, deputy) -> None:  # type: ignore[no-untyped-de
 def test_the_dashboard_runs_the_same_queries_at_ten_times_the_data(
     client, deputy, django_assert_num_queries
 ):
-    # session, user, roles, directorates, bonus policy, calendar check, the directorate sums,
-    # the sparklines, the trend, the ten oldest, reception per directorate and in total, the
+    # session, user, roles, directorate ids, bonus policy, calendar check, the directorate sums,
+    # the ten oldest, the trend, the shown directorates with their heads, the sparklines, reception per directorate and in total, the
     # reception queues, the last score run, the bell
     client.force_login(deputy)
     _add_directorates(2, deputy)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         small = client.get(URL)
     _add_directorates(18, deputy)
     cache.clear()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         large = client.get(URL)
     assert small.context["total"].overdue == 6 and large.context["total"].overdue == 60
     assert large.context["total"].open == 10 * small.context["total"].open
@@ -463,8 +463,9 @@ def test_todays_figures_are_counted_again_after_a_minute_not_on_every_request(
     client.force_login(deputy)
     assert client.get(URL).context["total"].overdue == 5
     TaskFactory(responsible=specialist, deadline=TUESDAY, created_at=OCTOBER_28)
-    # Within the minute: the counted figures, without the three queries that count them.
-    with django_assert_num_queries(12):
+    # Within the minute: the counted figures, without the five queries that count them
+    # (policy, calendar, sums, the ten oldest, the trend).
+    with django_assert_num_queries(11):
         assert client.get(URL).context["total"].overdue == 5
     with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
         response = client.get(URL)
