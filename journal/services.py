@@ -183,6 +183,37 @@ def tags_for(names: Sequence[str]) -> list[Tag]:
 # --- entries ---------------------------------------------------------------------------------
 
 
+def _clean_entry(
+    *,
+    kind: str,
+    body: str,
+    title: str,
+    tags: Sequence[str],
+    duration_minutes: int | None,
+    departments: Sequence[Department],
+    people: Sequence[User],
+    tasks: Sequence[Task],
+    visits: Sequence[Visit],
+    participants: Sequence[User],
+) -> tuple[str, str, str, list[str], int | None, Sequence[User]]:
+    """What writing and editing an entry both check: the kind, the sanitised body and its
+    HTML, the title, the tags, a meeting's duration and participants, and the links."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose a kind from the list.")})
+    body, html = _clean_body(body)
+    title = _SPACES.sub(" ", title.translate(_SENTINELS)).strip()[:TITLE_MAX_LENGTH]
+    tag_names = clean_tag_names(tags)
+    duration_minutes, participants = _clean_meeting(kind, duration_minutes, participants)
+    _check_links(
+        departments=departments,
+        people=people,
+        tasks=tasks,
+        visits=visits,
+        participants=participants,
+    )
+    return body, html, title, tag_names, duration_minutes, participants
+
+
 @transaction.atomic
 def create_entry(
     *,
@@ -206,13 +237,12 @@ def create_entry(
     `written_at` (default now) is for entries brought over from paper and for demo data."""
     if not can_write(author):
         raise PermissionDenied(_("Only the methodologist writes the logbook."))
-    if kind not in Kind.values:
-        raise ValidationError({"kind": _("Choose a kind from the list.")})
-    body, html = _clean_body(body)
-    title = _SPACES.sub(" ", title.translate(_SENTINELS)).strip()[:TITLE_MAX_LENGTH]
-    tag_names = clean_tag_names(tags)
-    duration_minutes, participants = _clean_meeting(kind, duration_minutes, participants)
-    _check_links(
+    body, html, title, tag_names, duration_minutes, participants = _clean_entry(
+        kind=kind,
+        body=body,
+        title=title,
+        tags=tags,
+        duration_minutes=duration_minutes,
         departments=departments,
         people=people,
         tasks=tasks,
@@ -284,13 +314,12 @@ def update_entry(
         raise Conflict(current)
     if not can_edit(actor, current):
         raise PermissionDenied(_("Only the author may edit this entry."))
-    if kind not in Kind.values:
-        raise ValidationError({"kind": _("Choose a kind from the list.")})
-    body, html = _clean_body(body)
-    title = _SPACES.sub(" ", title.translate(_SENTINELS)).strip()[:TITLE_MAX_LENGTH]
-    tag_names = clean_tag_names(tags)
-    duration_minutes, participants = _clean_meeting(kind, duration_minutes, participants)
-    _check_links(
+    body, html, title, tag_names, duration_minutes, participants = _clean_entry(
+        kind=kind,
+        body=body,
+        title=title,
+        tags=tags,
+        duration_minutes=duration_minutes,
         departments=departments,
         people=people,
         tasks=tasks,

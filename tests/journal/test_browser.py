@@ -10,17 +10,9 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from journal.models import Entry, Indicator
+from tests.tasks.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill("demo")
-    page.get_by_role("button", name="Войти", exact=True).click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def test_methodologist_writes_finds_and_charts(page: Page, live_server):
