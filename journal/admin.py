@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from akimat.admin import ReadOnly
 from journal.models import Entry, EntryVersion, Indicator, Reading, Tag
 
 
 @admin.register(Entry)
-class EntryAdmin(SimpleHistoryAdmin):
-    """Read-only: entries are written in the logbook; withdrawn ones show their reason here."""
+class EntryAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Read-only: entries are written in the logbook; withdrawn ones show their reason here.
+    Nothing is deleted; the database refuses it too."""
 
     list_display = ("occurred_at", "kind", "heading", "author", "withdrawn_at")
     list_filter = ("kind", ("withdrawn_at", admin.EmptyFieldListFilter))
@@ -18,29 +20,11 @@ class EntryAdmin(SimpleHistoryAdmin):
     date_hierarchy = "occurred_at"
     exclude = ("search_document",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # nothing is deleted; the database refuses it too
-
 
 @admin.register(EntryVersion)
-class EntryVersionAdmin(admin.ModelAdmin):
+class EntryVersionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("entry", "number", "replaced_at", "replaced_by")
     list_select_related = ("entry", "replaced_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Tag)
