@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 # Each app's demo module, in dependency order; later apps build on the rows of earlier ones.
-DEMO_MODULES = ["akimat.demo", "tasks.demo", "reception.demo"]
+DEMO_MODULES = ["akimat.demo", "tasks.demo", "plans.demo", "reception.demo", "journal.demo"]
 
 
 class Command(BaseCommand):
