@@ -179,18 +179,20 @@ aged AS (
     SELECT j.*,
            NOT j.done AND NOT j.cancelled AS is_open,
            NOT j.done AND NOT j.cancelled AND j.due < %(moment)s AS is_overdue,
-           CASE WHEN NOT j.done AND NOT j.cancelled AND j.due < %(moment)s THEN
-               (SELECT n FROM cal WHERE date = %(day)s) - COALESCE(c.n, 0)
-               - CASE WHEN j.has_absence THEN (
-                     SELECT count(DISTINCT d.date) FROM {absence} a
-                     JOIN {calendar} d ON d.is_working
-                          AND d.date > (j.due AT TIME ZONE %(tz)s)::date
-                          AND d.date BETWEEN a.start AND a."end" AND d.date <= %(day)s
-                     WHERE a.user_id = j.person_id AND a.start <= %(day)s
-                 ) ELSE 0 END
+           CASE WHEN NOT j.done AND NOT j.cancelled AND j.due < %(moment)s
+                THEN (SELECT n FROM cal WHERE date = %(day)s) - COALESCE(c.n, 0) - away.days
            END AS age
     FROM judged j
     LEFT JOIN cal c ON c.date = (j.due AT TIME ZONE %(tz)s)::date
+    -- Working days the responsible person was absent since the deadline do not count; only
+    -- people with an absence ever pay for this join (the WHERE gates it per row).
+    CROSS JOIN LATERAL (
+        SELECT count(DISTINCT d.date) AS days
+        FROM {absence} a
+        JOIN {calendar} d ON d.is_working AND d.date BETWEEN a.start AND a."end"
+             AND d.date > (j.due AT TIME ZONE %(tz)s)::date AND d.date <= %(day)s
+        WHERE j.has_absence AND a.user_id = j.person_id AND a.start <= %(day)s
+    ) away
 ),
 per_person AS (
     SELECT person_id,
@@ -352,7 +354,7 @@ def person_figures(
     same SQL the nightly job writes: unsaved `PersonSnapshot`s, ordered by person id."""
     department_ids = _ids(departments)
     if department_ids is None:
-        department_ids = list(Department.objects.values_list("pk", flat=True))
+        department_ids = list(Department.objects.order_by().values_list("pk", flat=True))
     policy = _policy(as_of)
     ensure_calendar(start=as_of - dt.timedelta(days=370), end=as_of)
     params = _params(
@@ -456,15 +458,18 @@ def first_data_day() -> dt.date | None:
     return timezone.localdate(earliest) if earliest else None
 
 
-def validate(day: dt.date, departments: list[int] | None) -> list[int]:
-    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written)."""
+def validate(
+    day: dt.date, departments: list[int] | None, *, first: dt.date | None = None
+) -> list[int]:
+    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written).
+    `first` is the first day with data when the caller knows it already."""
     today = timezone.localdate()
     if day >= today:
         raise ScoringError(
             _("%(date)s has not ended yet: scores are computed for days that are over.")
             % {"date": date_format(day)}
         )
-    first = first_data_day()
+    first = first or first_data_day()
     if first is None:
         raise ScoringError(_("There are no tasks yet, so there is nothing to compute."))
     if day < first:
@@ -472,7 +477,7 @@ def validate(day: dt.date, departments: list[int] | None) -> list[int]:
             _("%(date)s is before the first task (%(first)s): there is nothing to compute.")
             % {"date": date_format(day), "first": date_format(first)}
         )
-    known = set(Department.objects.values_list("pk", flat=True))
+    known = set(Department.objects.order_by().values_list("pk", flat=True))
     if departments is None:
         return sorted(known)
     unknown = sorted(set(departments) - known)
@@ -537,10 +542,11 @@ def compute_scores(
 
     A chunk that already has snapshots for `day` is skipped unless `force`; a chunk another run
     holds (advisory lock on date and chunk) is skipped. Every chunk's run is recorded."""
-    chunks = validate(day, departments)
+    first = first_data_day()
+    chunks = validate(day, departments, first=first)
     policy = _policy(day)
-    first = first_data_day() or day
-    ensure_calendar(start=min(first, day - dt.timedelta(days=370)), end=day)
+    # Deadlines may lie before the first task was set: a year's margin of calendar.
+    ensure_calendar(start=(first or day) - dt.timedelta(days=370), end=day)
     started = timezone.now()
     clock = time.monotonic()
     runs = ScoreRun.objects.bulk_create(
@@ -559,6 +565,7 @@ def compute_scores(
             if not force:
                 done = set(
                     PersonSnapshot.objects.filter(date=day, department_id__in=locked)
+                    .order_by()
                     .values_list("department_id", flat=True)
                     .distinct()
                 )
@@ -598,7 +605,27 @@ def compute_scores(
     return runs
 
 
-def dates_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    if end < start:
-        raise ScoringError(_("The first date must not be after the last one."))
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+def yesterday() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
+def period_start(day: dt.date) -> dt.date:
+    """The earliest first day of the directorates' periods holding `day` (cycle, else quarter)."""
+    quarter = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    starts = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90)).aggregate(
+        first=Min("start")
+    )["first"]
+    return min(starts, quarter) if starts else quarter
+
+
+def back_fill(*, start: dt.date, end: dt.date, force: bool = False) -> int:
+    """Compute every day from `start` to `end` that has no snapshots yet (each day one pass);
+    the number of people's rows written."""
+    first = first_data_day()
+    if first is None:
+        return 0
+    day, rows = max(start, first), 0
+    while day <= end:
+        rows += sum(r.rows for r in compute_scores(day=day, force=force))
+        day += dt.timedelta(days=1)
+    return rows
