@@ -243,7 +243,9 @@ def measure(scale: int, repeat: int, server: str) -> dict[str, object]:
             cursor.execute(FLOOR_SQL, params)
         floor.append(time.monotonic() - started)
         started = time.monotonic()
-        call_command("compute_scores", "--date", day.isoformat(), "--force", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command(
+            "compute_scores", "--date", day.isoformat(), "--force", stdout=open(os.devnull, "w")
+        )  # noqa: SIM115
         ours.append(time.monotonic() - started)
     result["snapshots"] = PersonSnapshot.objects.filter(date=day).count()
     result["ours"] = statistics.median(ours)
