@@ -73,6 +73,10 @@ LEAST(bp.cap, GREATEST(0,
 ))
 """
 
+# The planner's cost for the figures is high (many aggregates over every task), so PostgreSQL
+# would JIT-compile them: over a second of compiling for a query that runs in less.
+NO_JIT = "SET LOCAL jit = off"
+
 COUNTERS = (
     "open",
     "overdue",
@@ -127,7 +131,7 @@ def _tables() -> dict[str, str]:
 # moment %(moment)s, end of day %(day)s. One pass over the people's tasks, each joined to its
 # approved moves (aggregated per task) and to the calendar's running count of working days.
 FIGURES_SQL = """
-WITH people AS (
+WITH people AS NOT MATERIALIZED (
     SELECT u.id AS person_id, u.department_id,
            EXISTS (SELECT 1 FROM {absence} a WHERE a.user_id = u.id AND a.start <= %(day)s)
                AS has_absence
@@ -135,20 +139,31 @@ WITH people AS (
     WHERE u.is_active AND u.department_id = ANY(%(departments)s)
       AND (%(people)s::int[] IS NULL OR u.id = ANY(%(people)s::int[]))
 ),
-periods AS (
-    SELECT d.id AS department_id,
-           COALESCE(
-               (SELECT max(c.start) FROM {cycle} c
-                WHERE c.department_id = d.id AND c.start <= %(day)s AND %(day)s <= c.start + 90),
-               date_trunc('quarter', %(day)s::date)::date
-           ) AS period_start
-    FROM {department} d
-    WHERE d.id = ANY(%(departments)s)
+periods AS MATERIALIZED (
+    SELECT department_id, period_start,
+           (period_start::timestamp AT TIME ZONE %(tz)s) AS period_from
+    FROM (
+        SELECT d.id AS department_id,
+               COALESCE(
+                   (SELECT max(c.start) FROM {cycle} c
+                    WHERE c.department_id = d.id AND c.start <= %(day)s
+                      AND %(day)s <= c.start + 90),
+                   date_trunc('quarter', %(day)s::date)::date
+               ) AS period_start
+        FROM {department} d
+        WHERE d.id = ANY(%(departments)s)
+    ) x
 ),
+-- The calendar as one array of running working-day counts, so a task's age is two subscripts.
 cal AS (
-    SELECT date, sum(CASE WHEN is_working THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
-    FROM {calendar}
-    WHERE date <= %(day)s
+    SELECT min(date) AS first,
+           array_agg(n ORDER BY date) AS n,
+           max(n) FILTER (WHERE date = %(day)s) AS today
+    FROM (
+        SELECT date, sum(CASE WHEN is_working THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
+        FROM {calendar}
+        WHERE date <= %(day)s
+    ) c
 ),
 moves AS (
     SELECT m.task_id,
@@ -160,51 +175,60 @@ moves AS (
     WHERE m.state = 'approved'
     GROUP BY m.task_id
 ),
+-- One row per task: its state at the moment (0 not counted, 1 open, 2 overdue, 3 done on
+-- time in the period, 4 done late in the period), the deadline in force and its moves.
 judged AS (
-    SELECT p.person_id, p.department_id, p.has_absence, pr.period_start, t.done_at,
-           CASE WHEN mv.task_id IS NULL THEN t.deadline
-                ELSE COALESCE(mv.deadline_then, mv.original) END AS due,
-           (t.status = 'done' AND t.done_at < %(moment)s) AS done,
-           (t.status = 'cancelled' AND COALESCE(t.cancelled_at, t.created_at) < %(moment)s)
-               AS cancelled,
-           (SELECT count(*) FROM unnest(mv.decided) AS x(at)
-            WHERE (x.at AT TIME ZONE %(tz)s)::date >= pr.period_start) AS moves
-    FROM {task} t
-    JOIN people p ON p.person_id = t.responsible_id
-    JOIN periods pr ON pr.department_id = p.department_id
-    LEFT JOIN moves mv ON mv.task_id = t.id
-    WHERE t.created_at < %(moment)s
+    SELECT person_id, has_absence, due, moves,
+           CASE WHEN status = 'done' AND done_at < %(moment)s THEN
+                     CASE WHEN done_at < period_from THEN 0 WHEN done_at <= due THEN 3 ELSE 4 END
+                WHEN status = 'cancelled'
+                     AND COALESCE(cancelled_at, created_at) < %(moment)s THEN 0
+                WHEN due < %(moment)s THEN 2
+                ELSE 1 END AS state
+    FROM (
+        SELECT t.responsible_id AS person_id, p.has_absence, t.status, t.done_at,
+               t.cancelled_at, t.created_at, pr.period_from,
+               CASE WHEN mv.task_id IS NULL THEN t.deadline
+                    ELSE COALESCE(mv.deadline_then, mv.original) END AS due,
+               CASE WHEN mv.decided IS NULL THEN 0
+                    ELSE (SELECT count(*) FROM unnest(mv.decided) AS x(at)
+                          WHERE x.at >= pr.period_from) END AS moves
+        FROM {task} t
+        JOIN people p ON p.person_id = t.responsible_id
+        JOIN periods pr ON pr.department_id = p.department_id
+        LEFT JOIN moves mv ON mv.task_id = t.id
+        WHERE t.created_at < %(moment)s
+          -- done before every period began: counts nowhere
+          AND (t.status <> 'done' OR t.done_at >= (SELECT min(period_from) FROM periods))
+        OFFSET 0
+    ) t
 ),
 aged AS (
-    SELECT j.*,
-           NOT j.done AND NOT j.cancelled AS is_open,
-           NOT j.done AND NOT j.cancelled AND j.due < %(moment)s AS is_overdue,
-           CASE WHEN NOT j.done AND NOT j.cancelled AND j.due < %(moment)s THEN
-               (SELECT n FROM cal WHERE date = %(day)s) - COALESCE(c.n, 0)
+    SELECT j.person_id, j.state, j.moves,
+           CASE WHEN j.state = 2 THEN
+               cal.today - COALESCE(cal.n[(j.due AT TIME ZONE %(tz)s)::date - cal.first + 1], 0)
+               -- working days the responsible person was away since the deadline do not count
                - CASE WHEN j.has_absence THEN (
                      SELECT count(DISTINCT d.date) FROM {absence} a
-                     JOIN {calendar} d ON d.is_working
-                          AND d.date > (j.due AT TIME ZONE %(tz)s)::date
-                          AND d.date BETWEEN a.start AND a."end" AND d.date <= %(day)s
+                     JOIN {calendar} d ON d.is_working AND d.date BETWEEN a.start AND a."end"
+                          AND d.date > (j.due AT TIME ZONE %(tz)s)::date AND d.date <= %(day)s
                      WHERE a.user_id = j.person_id AND a.start <= %(day)s
                  ) ELSE 0 END
            END AS age
-    FROM judged j
-    LEFT JOIN cal c ON c.date = (j.due AT TIME ZONE %(tz)s)::date
+    FROM judged j CROSS JOIN cal
+    OFFSET 0
 ),
 per_person AS (
     SELECT person_id,
-           count(*) FILTER (WHERE is_open) AS open,
-           count(*) FILTER (WHERE is_overdue) AS overdue,
-           COALESCE(sum(age), 0) AS overdue_days,
-           count(*) FILTER (WHERE is_overdue AND age <= 3) AS overdue_1_3,
-           count(*) FILTER (WHERE is_overdue AND age BETWEEN 4 AND 10) AS overdue_4_10,
-           count(*) FILTER (WHERE is_overdue AND age > 10) AS overdue_over_10,
-           count(*) FILTER (WHERE done AND (done_at AT TIME ZONE %(tz)s)::date >= period_start
-                            AND done_at <= due) AS done_on_time,
-           count(*) FILTER (WHERE done AND (done_at AT TIME ZONE %(tz)s)::date >= period_start
-                            AND done_at > due) AS done_late,
-           COALESCE(sum(moves), 0) AS deadline_moves
+           count(*) FILTER (WHERE state IN (1, 2)) AS open,
+           count(*) FILTER (WHERE state = 2) AS overdue,
+           sum(age) AS overdue_days,
+           count(*) FILTER (WHERE age <= 3) AS overdue_1_3,
+           count(*) FILTER (WHERE age BETWEEN 4 AND 10) AS overdue_4_10,
+           count(*) FILTER (WHERE age > 10) AS overdue_over_10,
+           count(*) FILTER (WHERE state = 3) AS done_on_time,
+           count(*) FILTER (WHERE state = 4) AS done_late,
+           sum(moves) AS deadline_moves
     FROM aged
     GROUP BY person_id
 ),
@@ -229,17 +253,17 @@ week AS (
 ),
 s AS (
     SELECT %(day)s::date AS date, p.person_id, p.department_id, %(policy)s::int AS policy_id,
-           COALESCE(pp.open, 0) AS open,
-           COALESCE(pp.overdue, 0) AS overdue,
-           COALESCE(pp.overdue_days, 0) AS overdue_days,
-           COALESCE(pp.overdue_1_3, 0) AS overdue_1_3,
-           COALESCE(pp.overdue_4_10, 0) AS overdue_4_10,
-           COALESCE(pp.overdue_over_10, 0) AS overdue_over_10,
-           COALESCE(pp.done_on_time, 0) AS done_on_time,
-           COALESCE(pp.done_late, 0) AS done_late,
-           COALESCE(pp.deadline_moves, 0) AS deadline_moves,
-           COALESCE(w.week_due, 0) AS week_due,
-           COALESCE(w.week_on_time, 0) AS week_on_time,
+           COALESCE(pp.open, 0)::int AS open,
+           COALESCE(pp.overdue, 0)::int AS overdue,
+           COALESCE(pp.overdue_days, 0)::int AS overdue_days,
+           COALESCE(pp.overdue_1_3, 0)::int AS overdue_1_3,
+           COALESCE(pp.overdue_4_10, 0)::int AS overdue_4_10,
+           COALESCE(pp.overdue_over_10, 0)::int AS overdue_over_10,
+           COALESCE(pp.done_on_time, 0)::int AS done_on_time,
+           COALESCE(pp.done_late, 0)::int AS done_late,
+           COALESCE(pp.deadline_moves, 0)::int AS deadline_moves,
+           COALESCE(w.week_due, 0)::int AS week_due,
+           COALESCE(w.week_on_time, 0)::int AS week_on_time,
            pr.period_start,
            CASE WHEN COALESCE(w.week_due, 0) = 0 THEN NULL
                 ELSE ROUND(100.0 * w.week_on_time / w.week_due, 2) END AS week_score
@@ -352,7 +376,7 @@ def person_figures(
     same SQL the nightly job writes: unsaved `PersonSnapshot`s, ordered by person id."""
     department_ids = _ids(departments)
     if department_ids is None:
-        department_ids = list(Department.objects.values_list("pk", flat=True))
+        department_ids = list(Department.objects.order_by().values_list("pk", flat=True))
     policy = _policy(as_of)
     ensure_calendar(start=as_of - dt.timedelta(days=370), end=as_of)
     params = _params(
@@ -362,7 +386,8 @@ def person_figures(
         now=timezone.now(),
         people=_ids(people),
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(NO_JIT)
         cursor.execute(f"SELECT * FROM ({figures_sql()}) f ORDER BY person_id", params)
         names = [c.name for c in cursor.description]
         rows = [PersonSnapshot(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
@@ -456,15 +481,18 @@ def first_data_day() -> dt.date | None:
     return timezone.localdate(earliest) if earliest else None
 
 
-def validate(day: dt.date, departments: list[int] | None) -> list[int]:
-    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written)."""
+def validate(
+    day: dt.date, departments: list[int] | None, *, first: dt.date | None = None
+) -> list[int]:
+    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written).
+    `first` is the first day with data when the caller knows it already."""
     today = timezone.localdate()
     if day >= today:
         raise ScoringError(
             _("%(date)s has not ended yet: scores are computed for days that are over.")
             % {"date": date_format(day)}
         )
-    first = first_data_day()
+    first = first or first_data_day()
     if first is None:
         raise ScoringError(_("There are no tasks yet, so there is nothing to compute."))
     if day < first:
@@ -472,7 +500,7 @@ def validate(day: dt.date, departments: list[int] | None) -> list[int]:
             _("%(date)s is before the first task (%(first)s): there is nothing to compute.")
             % {"date": date_format(day), "first": date_format(first)}
         )
-    known = set(Department.objects.values_list("pk", flat=True))
+    known = set(Department.objects.order_by().values_list("pk", flat=True))
     if departments is None:
         return sorted(known)
     unknown = sorted(set(departments) - known)
@@ -520,6 +548,7 @@ def _write_people(
     sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
     params = _params(day, departments=departments, policy=policy, now=now)
     with connection.cursor() as cursor:
+        cursor.execute(NO_JIT)
         cursor.execute(sql, params)
         written = dict(cursor.fetchall())
         cursor.execute(_sql(DELETE_STALE_SQL), params)
@@ -537,10 +566,11 @@ def compute_scores(
 
     A chunk that already has snapshots for `day` is skipped unless `force`; a chunk another run
     holds (advisory lock on date and chunk) is skipped. Every chunk's run is recorded."""
-    chunks = validate(day, departments)
+    first = first_data_day()
+    chunks = validate(day, departments, first=first)
     policy = _policy(day)
-    first = first_data_day() or day
-    ensure_calendar(start=min(first, day - dt.timedelta(days=370)), end=day)
+    # Deadlines may lie before the first task was set: a year's margin of calendar.
+    ensure_calendar(start=(first or day) - dt.timedelta(days=370), end=day)
     started = timezone.now()
     clock = time.monotonic()
     runs = ScoreRun.objects.bulk_create(
@@ -559,6 +589,7 @@ def compute_scores(
             if not force:
                 done = set(
                     PersonSnapshot.objects.filter(date=day, department_id__in=locked)
+                    .order_by()
                     .values_list("department_id", flat=True)
                     .distinct()
                 )
@@ -598,7 +629,27 @@ def compute_scores(
     return runs
 
 
-def dates_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    if end < start:
-        raise ScoringError(_("The first date must not be after the last one."))
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+def yesterday() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
+def period_start(day: dt.date) -> dt.date:
+    """The earliest first day of the directorates' periods holding `day` (cycle, else quarter)."""
+    quarter = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    starts = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90)).aggregate(
+        first=Min("start")
+    )["first"]
+    return min(starts, quarter) if starts else quarter
+
+
+def back_fill(*, start: dt.date, end: dt.date, force: bool = False) -> int:
+    """Compute every day from `start` to `end` that has no snapshots yet (each day one pass);
+    the number of people's rows written."""
+    first = first_data_day()
+    if first is None:
+        return 0
+    day, rows = max(start, first), 0
+    while day <= end:
+        rows += sum(r.rows for r in compute_scores(day=day, force=force))
+        day += dt.timedelta(days=1)
+    return rows
