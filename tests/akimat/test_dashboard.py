@@ -377,16 +377,16 @@ def _add_directorates(count: int, deputy) -> None:  # type: ignore[no-untyped-de
 def test_the_dashboard_runs_the_same_queries_at_ten_times_the_data(
     client, deputy, django_assert_num_queries
 ):
-    # session, user, roles, directorate ids, bonus policy, calendar check, the directorate sums,
-    # the ten oldest, the trend, the shown directorates with their heads, the sparklines, reception per directorate and in total, the
+    # session, user, roles, directorate ids, bonus policy, calendar check, the directorate sums
+    # (savepoint, no JIT, the sums, release), the ten oldest, the trend, the shown directorates with their heads, the sparklines, reception per directorate and in total, the
     # reception queues, the last score run, the bell
     client.force_login(deputy)
     _add_directorates(2, deputy)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         small = client.get(URL)
     _add_directorates(18, deputy)
     cache.clear()
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         large = client.get(URL)
     assert small.context["total"].overdue == 6 and large.context["total"].overdue == 60
     assert large.context["total"].open == 10 * small.context["total"].open
@@ -397,7 +397,7 @@ def test_the_drill_down_runs_the_same_queries_at_ten_times_the_people(
     client, deputy, department, django_assert_num_queries
 ):
     # directorate: session, user, roles, the directorate, its scope check, bonus policy,
-    # calendar check, the people's figures, the people
+    # calendar check, the people's figures (savepoint, no JIT, the figures, release), the people
     head = head_of(department)
     client.force_login(deputy)
 
@@ -408,10 +408,10 @@ def test_the_drill_down_runs_the_same_queries_at_ten_times_the_people(
 
     add_people(2)
     url = reverse("dashboard-directorate", args=[department.pk])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         small = client.get(url, headers=HX)
     add_people(18)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         large = client.get(url, headers=HX)
     assert small.text.count('data-testid="person-row"') == 3
     assert large.text.count('data-testid="person-row"') == 21
@@ -463,8 +463,8 @@ def test_todays_figures_are_counted_again_after_a_minute_not_on_every_request(
     client.force_login(deputy)
     assert client.get(URL).context["total"].overdue == 5
     TaskFactory(responsible=specialist, deadline=TUESDAY, created_at=OCTOBER_28)
-    # Within the minute: the counted figures, without the five queries that count them
-    # (policy, calendar, sums, the ten oldest, the trend).
+    # Within the minute: the counted figures, without the eight queries that count them
+    # (policy, calendar, savepoint, no JIT, sums, release, the ten oldest, the trend).
     with django_assert_num_queries(11):
         assert client.get(URL).context["total"].overdue == 5
     with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
