@@ -36,6 +36,7 @@ OLDEST_SHOWN = 10
 CYCLE_WEEKS = 12
 # Today's figures are counted again at most once a minute (per set of directorates).
 TODAY_CACHE_SECONDS = 60
+RECEPTION_CACHE_SECONDS = 10
 # A run older than this (or a failed one) puts a banner on the dashboard.
 STALE_AFTER = dt.timedelta(days=1, hours=6)
 
@@ -355,10 +356,20 @@ class ReceptionToday:
 
 
 def reception_today(today: dt.date, departments: QuerySet[Department]) -> ReceptionToday:
-    """Visitors, waiting now and the average wait, from the reception's own reads (3 queries)."""
-    _, total = visit_statistics(start=today, end=today, departments=departments)
-    waiting = sum(q.waiting for q in directorate_queues(today, departments))
-    return ReceptionToday(visitors=total.visitors, waiting=waiting, average_wait=total.average_wait)
+    """Visitors, waiting now and the average wait, from the reception's own reads (three
+    queries), counted again at most every RECEPTION_CACHE_SECONDS (the hall screen itself
+    refreshes every five)."""
+    digest = hashlib.sha1(str(departments.query).encode()).hexdigest()
+    key = f"dashboard:reception:{today.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        _, total = visit_statistics(start=today, end=today, departments=departments)
+        waiting = sum(q.waiting for q in directorate_queues(today, departments))
+        found = ReceptionToday(
+            visitors=total.visitors, waiting=waiting, average_wait=total.average_wait
+        )
+        cache.set(key, found, RECEPTION_CACHE_SECONDS)
+    return found
 
 
 # --- export ----------------------------------------------------------------------------------
