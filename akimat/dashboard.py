@@ -213,8 +213,13 @@ def attach_departments(rows: list[DirectorateRow]) -> None:
 
 def person_rows(as_of: dt.date, department: Department) -> list[PersonSnapshot]:
     """The directorate's people with their live figures (unsaved snapshots), most overdue first,
-    the head before equals (the figures' queries, then one for the people)."""
-    figures = scoring.person_figures(as_of, departments=[department.pk])
+    the head before equals; the figures are counted again at most every TODAY_CACHE_SECONDS
+    (the job's queries), the people are read every time (one query)."""
+    key = f"dashboard:people:{as_of.isoformat()}:{department.pk}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = scoring.person_figures(as_of, departments=[department.pk])
+        cache.set(key, figures, TODAY_CACHE_SECONDS)
     people = User.objects.in_bulk([row.person_id for row in figures])
     for row in figures:
         row.person = people[row.person_id]

@@ -16,7 +16,9 @@ For each size, in one run, side by side:
 - counting today's figures (what a page does once a minute per set of directorates, when its
   counting has expired): the nightly job's per-person SQL for today summed per directorate, and
   the ten oldest overdue tasks, timed in-process, three times each;
-- over HTTP: gunicorn (production settings, 4 workers on 2 cores), the load from locust
+- over HTTP: gunicorn (production settings, 4 workers on 2 cores, the cache in Redis as in
+  docker-compose.yml, so the figures are counted once a minute for all workers; the first
+  request after the minute pays for it and is in the figures), the load from locust
   (`bench/locustfile_dashboard.py`): deputies opening /dashboard/ and drilling into a directorate
   and into a person, heads opening theirs. Paced (10 users, each a request every 0.5–1.5 s) and
   a burst (10 users, no pause: a saturation test, whose p95 is queueing on two cores).
@@ -59,6 +61,8 @@ def env_for(database_url: str) -> dict[str, str]:
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "akimat.settings",
+        # The web workers share the minute's figures, as docker-compose.yml configures them.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"),
     }
 
 
