@@ -103,10 +103,6 @@ class Figures:
         """The week's execution score: tactic-tasks done on time ÷ due (the job's roll-up)."""
         return None if not self.week_due else round(100 * self.week_on_time / self.week_due)
 
-    def add(self, other: Figures) -> None:
-        for name in SUMMED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
 
 SUMMED = (*COUNTERS, "head_overdue", "people")
 
@@ -158,50 +154,49 @@ def _directorate_sums(as_of: dt.date, departments: list[int]) -> dict[int, tuple
 
 @dataclass
 class Today:
-    sums: dict[int, tuple]
+    rows: list[DirectorateRow]  # every directorate of the scope, most overdue first
+    total: Figures
+    start: dt.date  # the earliest start of the directorates' cycles
     oldest: list[Task]
     trend: Trend
     counted_at: dt.datetime
 
 
-def _today(as_of: dt.date, departments: list[int]) -> Today:
-    """Today's sums and oldest overdue tasks, and the cycle's trend up to yesterday, counted
-    again at most every TODAY_CACHE_SECONDS per set of directorates: at a million tasks the
-    job's SQL takes seconds, and a deputy reloading the page, or every head opening theirs at
-    nine, should not each pay for it."""
+def _count_today(as_of: dt.date, departments: list[int]) -> Today:
+    sums = _directorate_sums(as_of, departments)
+    empty = (0,) * len(SUMMED)
+    rows = [
+        DirectorateRow(
+            department_id=pk,
+            **dict(zip(SUMMED, sums[pk][:-1] if pk in sums else empty, strict=True)),
+        )
+        for pk in departments
+    ]
+    rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, -r.open, r.department_id))
+    total = Figures(**{name: sum(getattr(r, name) for r in rows) for name in SUMMED})
+    start = min((values[-1] for values in sums.values()), default=cycle_start(as_of))
+    return Today(
+        rows=rows,
+        total=total,
+        start=start,
+        oldest=oldest_overdue(as_of, departments),
+        trend=trend(as_of, start, departments),
+        counted_at=timezone.now(),
+    )
+
+
+def directorate_figures(as_of: dt.date, departments: list[int]) -> Today:
+    """Today's figures of the directorates, counted again at most every TODAY_CACHE_SECONDS per
+    set of directorates: at a million tasks the job's SQL takes about a second, and a deputy
+    reloading the page, or every head opening theirs at nine, should not each pay for it. The
+    rows carry ids only: `attach_departments` loads the ones that are shown."""
     digest = hashlib.sha1(",".join(map(str, sorted(departments))).encode()).hexdigest()
     key = f"dashboard:today:{as_of.isoformat()}:{digest}"
     found = cache.get(key)
     if found is None:
-        sums = _directorate_sums(as_of, departments)
-        start = min((values[-1] for values in sums.values()), default=cycle_start(as_of))
-        found = Today(
-            sums=sums,
-            oldest=oldest_overdue(as_of, departments),
-            trend=trend(as_of, start, departments),
-            counted_at=timezone.now(),
-        )
+        found = _count_today(as_of, departments)
         cache.set(key, found, TODAY_CACHE_SECONDS)
     return found
-
-
-def directorate_figures(
-    as_of: dt.date, departments: list[int]
-) -> tuple[list[DirectorateRow], Figures, dt.date, Today]:
-    """Each directorate's figures for `as_of`, most overdue first, the totals, the earliest
-    start of the directorates' cycles, and today's counting (its moment, the oldest tasks).
-    The rows carry ids only: `attach_departments` loads the ones that are shown."""
-    today = _today(as_of, departments)
-    found = today.sums
-    rows, total = [], Figures()
-    starts = [values[-1] for values in found.values()]
-    for pk in departments:
-        values = found.get(pk, (0,) * (len(SUMMED) + 1))
-        row = DirectorateRow(department_id=pk, **dict(zip(SUMMED, values[:-1], strict=True)))
-        rows.append(row)
-        total.add(row)
-    rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, -r.open, r.department_id))
-    return rows, total, min(starts, default=cycle_start(as_of)), today
 
 
 def attach_departments(rows: list[DirectorateRow]) -> None:

@@ -69,7 +69,8 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
     scope = dashboard.dashboard_departments(user)
     departments = list(scope.values_list("pk", flat=True))
     today = timezone.localdate()
-    rows, total, start, counted = dashboard.directorate_figures(today, departments)
+    counted = dashboard.directorate_figures(today, departments)
+    rows, total, start = counted.rows, counted.total, counted.start
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         dashboard.attach_departments(rows)
