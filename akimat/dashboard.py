@@ -37,6 +37,8 @@ CYCLE_WEEKS = 12
 # Today's figures are counted again at most once a minute (per set of directorates).
 TODAY_CACHE_SECONDS = 60
 RECEPTION_CACHE_SECONDS = 10
+# Part of every cache key: a release that changes what is kept never reads an older shape.
+CACHE_VERSION = 2
 # A run older than this (or a failed one) puts a banner on the dashboard.
 STALE_AFTER = dt.timedelta(days=1, hours=6)
 
@@ -191,7 +193,7 @@ def directorate_figures(as_of: dt.date, departments: list[int]) -> Today:
     reloading the page, or every head opening theirs at nine, should not each pay for it. The
     rows carry ids only: `attach_departments` loads the ones that are shown."""
     digest = hashlib.sha1(",".join(map(str, sorted(departments))).encode()).hexdigest()
-    key = f"dashboard:today:{as_of.isoformat()}:{digest}"
+    key = f"dashboard:{CACHE_VERSION}:today:{as_of.isoformat()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = _count_today(as_of, departments)
@@ -210,7 +212,7 @@ def person_rows(as_of: dt.date, department: Department) -> list[PersonSnapshot]:
     """The directorate's people with their live figures (unsaved snapshots), most overdue first,
     the head before equals; the figures are counted again at most every TODAY_CACHE_SECONDS
     (the job's queries), the people are read every time (one query)."""
-    key = f"dashboard:people:{as_of.isoformat()}:{department.pk}"
+    key = f"dashboard:{CACHE_VERSION}:people:{as_of.isoformat()}:{department.pk}"
     figures = cache.get(key)
     if figures is None:
         figures = scoring.person_figures(as_of, departments=[department.pk])
@@ -360,7 +362,7 @@ def reception_today(today: dt.date, departments: QuerySet[Department]) -> Recept
     queries), counted again at most every RECEPTION_CACHE_SECONDS (the hall screen itself
     refreshes every five)."""
     digest = hashlib.sha1(str(departments.query).encode()).hexdigest()
-    key = f"dashboard:reception:{today.isoformat()}:{digest}"
+    key = f"dashboard:{CACHE_VERSION}:reception:{today.isoformat()}:{digest}"
     found = cache.get(key)
     if found is None:
         _, total = visit_statistics(start=today, end=today, departments=departments)
