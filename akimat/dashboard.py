@@ -265,6 +265,10 @@ class Trend:
     open: list[int]
     week_score: list[float | None]
 
+    def rows(self) -> list[tuple[dt.date, int, int, float | None]]:
+        """Day by day, for the table beside the chart."""
+        return list(zip(self.dates, self.overdue, self.over_10, self.week_score, strict=True))
+
     def as_json(self) -> dict[str, object]:
         return {
             "labels": [d.strftime("%d.%m") for d in self.dates],

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from akimat import dashboard
+from akimat import dashboard, scoring
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
 
@@ -69,7 +69,10 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
     scope = dashboard.dashboard_departments(user)
     departments = list(scope.values_list("pk", flat=True))
     today = timezone.localdate()
-    counted = dashboard.directorate_figures(today, departments)
+    try:
+        counted = dashboard.directorate_figures(today, departments)
+    except scoring.ScoringError as error:  # no bonus policy in force: nothing can be counted
+        return refuse(request, str(error), status=503)
     rows, total, start = counted.rows, counted.total, counted.start
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
@@ -90,6 +93,7 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
         return TemplateResponse(request, TEMPLATE + "#dashboard-ranking", context)
     context.update(
         trend=counted.trend.as_json(),
+        trend_rows=counted.trend.rows(),
         has_trend=bool(counted.trend.dates),
         oldest=counted.oldest,
         reception=dashboard.reception_today(today, scope),
@@ -126,10 +130,11 @@ def dashboard_directorate(request: HtmxRequest, pk: int) -> HttpResponse:
     department = _directorate(request, pk)
     if isinstance(department, HttpResponse):
         return department
-    context = {
-        "department": department,
-        "people": dashboard.person_rows(timezone.localdate(), department),
-    }
+    try:
+        people = dashboard.person_rows(timezone.localdate(), department)
+    except scoring.ScoringError as error:
+        return refuse(request, str(error), status=503)
+    context = {"department": department, "people": people}
     template = "akimat/dashboard/directorate.html"
     if request.htmx:
         template += "#dashboard-detail"

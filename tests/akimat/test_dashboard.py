@@ -473,3 +473,12 @@ def test_todays_figures_are_counted_again_after_a_minute_not_on_every_request(
         response = client.get(URL)
     assert response.context["total"].overdue == 6
     assert "на 11:01" in response.text
+
+
+def test_without_a_bonus_policy_in_force_the_dashboard_says_so(client, deputy, department):
+    BonusPolicy.objects.all().delete()
+    client.force_login(deputy)
+    for url in (URL, reverse("dashboard-directorate", args=[department.pk])):
+        response = client.get(url)
+        assert response.status_code == 503
+        assert 'data-testid="refusal"' in response.text

@@ -337,3 +337,16 @@ def test_a_head_sees_only_their_directorates_disputes(client, head, specialist, 
     client.force_login(head)
     response = client.get(DISPUTES)
     assert "Наше" in response.text and "Чужое" not in response.text
+
+
+def test_a_heads_own_dispute_is_answered_by_the_deputy(client, head, deputy, nights):
+    dispute = ScoreDispute.objects.create(person=head, date=TUESDAY, comment="Не согласен")
+    url = reverse("score-dispute-answer", args=[dispute.pk])
+    client.force_login(head)
+    assert "отвечает руководитель" in client.post(url, {"answer": "Сам"}, headers=HX).text
+    client.force_login(deputy)
+    listed = client.get(DISPUTES)
+    assert f'action="{url}"' in listed.text
+    client.post(url, {"answer": "Проверено"}, headers=HX)
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.answered_by) == ("answered", deputy)
