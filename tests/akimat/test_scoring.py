@@ -37,7 +37,7 @@ def d(month: int, day: int) -> dt.date:
 
 @pytest.fixture(autouse=True)
 def _calendar(db):
-    ensure_calendar(start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31))
+    ensure_calendar(start=dt.date(2022, 1, 1), end=dt.date(2025, 12, 31))
 
 
 @pytest.fixture(autouse=True)
