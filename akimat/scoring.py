@@ -77,6 +77,9 @@ LEAST(bp.cap, GREATEST(0,
 # The planner's cost for the figures is high (many aggregates over every task), so PostgreSQL
 # would JIT-compile them: over a second of compiling for a query that runs in less.
 NO_JIT = "SET LOCAL jit = off"
+# A deadline's local date is `due::date` in the local time zone: set for the transaction, the
+# zone is looked up once instead of once per task (AT TIME ZONE 'name' does it per row).
+LOCAL_ZONE = "SELECT set_config('TimeZone', %s, true)"
 # The calendar is made sure of this many years back; an older deadline ages from its start.
 CALENDAR_YEARS = 3
 
@@ -135,8 +138,9 @@ def _tables() -> dict[str, str]:
 # moment %(moment)s, end of day %(day)s. One pass over the people's tasks, each joined to its
 # approved moves (aggregated per task) and to the calendar's running count of working days.
 FIGURES_SQL = """
-WITH people AS NOT MATERIALIZED (
-    SELECT u.id AS person_id, u.department_id
+WITH people AS MATERIALIZED (
+    SELECT u.id AS person_id, u.department_id,
+           u.id IN (SELECT user_id FROM {absence} WHERE start <= %(day)s) AS has_absence
     FROM {user} u
     WHERE u.is_active AND u.department_id = ANY(%(departments)s)
       AND (%(people)s::int[] IS NULL OR u.id = ANY(%(people)s::int[]))
@@ -199,7 +203,7 @@ person_moves AS (
 -- One row per task: its state at the moment (0 not counted, 1 open, 2 overdue, 3 done on
 -- time in the period, 4 done late in the period), the deadline in force and its moves.
 judged AS (
-    SELECT person_id, due,
+    SELECT person_id, has_absence, due,
            CASE WHEN status = 'done' AND done_at < %(moment)s THEN
                      CASE WHEN done_at < period_from THEN 0 WHEN done_at <= due THEN 3 ELSE 4 END
                 WHEN status = 'cancelled'
@@ -207,7 +211,7 @@ judged AS (
                 WHEN due < %(moment)s THEN 2
                 ELSE 1 END AS state
     FROM (
-        SELECT t.responsible_id AS person_id, t.status, t.done_at,
+        SELECT t.responsible_id AS person_id, p.has_absence, t.status, t.done_at,
                t.cancelled_at, t.created_at, pr.period_from,
                COALESCE(mv.due, t.deadline) AS due
         FROM {task} t
@@ -224,13 +228,12 @@ aged AS (
            CASE WHEN j.state = 2 THEN
                (SELECT today FROM cal)
                - COALESCE((SELECT n FROM cal)[
-                     (j.due AT TIME ZONE %(tz)s)::date - (SELECT first FROM cal) + 1], 0)
+                     j.due::date - (SELECT first FROM cal) + 1], 0)
                -- working days the responsible person was away since the deadline do not count
-               - CASE WHEN j.person_id IN (SELECT user_id FROM {absence} WHERE start <= %(day)s)
-                 THEN (
+               - CASE WHEN j.has_absence THEN (
                      SELECT count(DISTINCT d.date) FROM {absence} a
                      JOIN {calendar} d ON d.is_working AND d.date BETWEEN a.start AND a."end"
-                          AND d.date > (j.due AT TIME ZONE %(tz)s)::date AND d.date <= %(day)s
+                          AND d.date > j.due::date AND d.date <= %(day)s
                      WHERE a.user_id = j.person_id AND a.start <= %(day)s
                  ) ELSE 0 END
            END AS age
@@ -419,6 +422,7 @@ def person_figures(
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(NO_JIT)
+        cursor.execute(LOCAL_ZONE, [settings.TIME_ZONE])
         cursor.execute(f"SELECT * FROM ({figures_sql()}) f ORDER BY person_id", params)
         names = [c.name for c in cursor.description]
         rows = [PersonSnapshot(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
@@ -579,6 +583,7 @@ def _write_people(
     params = _params(day, departments=departments, policy=policy, now=now)
     with connection.cursor() as cursor:
         cursor.execute(NO_JIT)
+        cursor.execute(LOCAL_ZONE, [settings.TIME_ZONE])
         cursor.execute(sql, params)
         written = dict(cursor.fetchall())
         cursor.execute(_sql(DELETE_STALE_SQL), params)

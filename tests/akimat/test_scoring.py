@@ -397,11 +397,12 @@ def test_the_query_count_does_not_grow_with_the_people(department, head, django_
 
     add_people(1)
     # first task, directorates, policy, calendar check, runs insert, savepoint, lock, done
-    # check, jit off, upsert, stale rows, savepoint, roll-up, release, runs update, release
-    with django_assert_num_queries(16):
+    # check, jit off, local time zone, upsert, stale rows, savepoint, roll-up, release, runs
+    # update, release
+    with django_assert_num_queries(17):
         scoring.compute_scores(day=d(5, 5))
     add_people(9)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         scoring.compute_scores(day=d(5, 6))
     assert (
         PersonSnapshot.objects.filter(date=d(5, 6)).count()
