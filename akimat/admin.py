@@ -21,6 +21,20 @@ from akimat.models import (
 )
 
 
+class ReadOnly:
+    """For rows that change only through the services' rules (or never): the admin shows them
+    and nothing else. The `obj` parameter on add serves inlines too."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = (
@@ -87,19 +101,12 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(ReadOnly, admin.ModelAdmin):
+    """The calendar is computed: it changes through a working-day transfer."""
+
     list_display = ("date", "is_working", "kind", "note")
     list_filter = ("is_working", "kind")
     date_hierarchy = "date"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # the calendar is computed; change it through a working-day transfer
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(DayTransfer)
@@ -126,19 +133,6 @@ class DayTransferAdmin(SimpleHistoryAdmin):
             fill_working_calendar(year=year)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the nightly job writes: looked at, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(BonusPolicy)
 class BonusPolicyAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -154,7 +148,7 @@ class BonusPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScoreRun)
-class ScoreRunAdmin(ReadOnlyAdmin):
+class ScoreRunAdmin(ReadOnly, admin.ModelAdmin):
     list_display = (
         "date",
         "chunk",
@@ -171,7 +165,7 @@ class ScoreRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PersonSnapshot)
-class PersonSnapshotAdmin(ReadOnlyAdmin):
+class PersonSnapshotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("date", "person", "department", "open", "overdue", "week_score", "bonus")
     list_filter = ("department",)
     list_select_related = ("person", "department")
@@ -180,7 +174,7 @@ class PersonSnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DepartmentSnapshot)
-class DepartmentSnapshotAdmin(ReadOnlyAdmin):
+class DepartmentSnapshotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = (
         "date",
         "department",

@@ -40,6 +40,8 @@ MENU = [
     MenuItem(_("Stand-up"), "tasks:standup", _WATCHERS),
     MenuItem(_("Absences"), "tasks:absences", frozenset({Role.HEAD, Role.DEPUTY, Role.ADMIN})),
     MenuItem(_("Reception"), "reception:desk", frozenset(Role.values)),
+    # The specialists and heads read the entries shared with their directorate.
+    MenuItem(_("Logbook"), "journal:day", frozenset({*_WATCHERS, Role.SPECIALIST})),
     MenuItem(_("People"), "people", frozenset()),
     MenuItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]

@@ -219,6 +219,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
+# The logbook: for this many hours after writing an entry the methodologist corrects it in
+# place; after that every edit first keeps the earlier text as a version.
+JOURNAL_EDIT_GRACE_HOURS = env_int("JOURNAL_EDIT_GRACE_HOURS", 24)
+
 # Celery: jobs live in each app's jobs.py (autodiscovered in akimat/celery.py).
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -261,6 +265,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-morning-digest": {
         "task": "tasks.jobs.send_morning_digest",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Every Monday at 03:00 local time, recompute the experiment's indicators for the weeks that
+    # have ended (meetings from the logbook; approval time and on-time share from tasks).
+    "compute-indicators": {
+        "task": "journal.jobs.compute_indicators",
+        "schedule": crontab(hour=3, minute=0, day_of_week=1),
     },
 }
 

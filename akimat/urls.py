@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("plans/", include("plans.urls")),
     path("reception/", include("reception.urls")),
+    path("journal/", include("journal.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from akimat.admin import ReadOnly
 from plans.models import Cycle, Goal, Occurrence, Plan, Review, Tactic
 
 
@@ -45,18 +45,9 @@ class TacticAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(admin.ModelAdmin):
+class OccurrenceAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("tactic", "week", "due", "task", "replaced_at")
     list_select_related = ("tactic", "task")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Review)

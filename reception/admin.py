@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from akimat.admin import ReadOnly
 from reception.models import (
     Case,
     CaseDocument,
@@ -59,19 +59,6 @@ class VisitorAdmin(SimpleHistoryAdmin):
     search_fields = ("full_name", "iin", "phone")
     autocomplete_fields = ("organisation",)
     readonly_fields = ("consent_at", "consent_recorded_by", "created_at")
-
-
-class ReadOnly:
-    """Visits, shifts and cases change only through the services' rules."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Shift)

@@ -9,7 +9,7 @@ from tqdm import tqdm
 from akimat.demo import seed_scores
 
 # Each app's demo module, in dependency order; later apps build on the rows of earlier ones.
-DEMO_MODULES = ["akimat.demo", "tasks.demo", "reception.demo"]
+DEMO_MODULES = ["akimat.demo", "tasks.demo", "plans.demo", "reception.demo", "journal.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,14 @@
+"""Celery jobs of the logbook. Thin: each calls one service; each has a twin management command."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from journal import indicators
+
+
+@shared_task(time_limit=600)
+def compute_indicators() -> int:
+    """Recompute the computed indicators for the weeks that have ended."""
+    return indicators.compute_indicators(today=timezone.localdate())
