@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -680,12 +680,16 @@ def yesterday() -> dt.date:
 
 
 def period_start(day: dt.date) -> dt.date:
-    """The earliest first day of the directorates' periods holding `day` (cycle, else quarter)."""
+    """The earliest first day of the directorates' periods holding `day`: their cycles', and the
+    quarter's when a directorate has no cycle then (two queries)."""
     quarter = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    starts = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90)).aggregate(
-        first=Min("start")
-    )["first"]
-    return min(starts, quarter) if starts else quarter
+    holding = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90))
+    found = holding.aggregate(first=Min("start"), departments=Count("department", distinct=True))
+    if found["first"] is None:
+        return quarter
+    if found["departments"] < Department.objects.count():
+        return min(found["first"], quarter)
+    return found["first"]
 
 
 def back_fill(*, start: dt.date, end: dt.date, force: bool = False) -> int:
