@@ -76,10 +76,16 @@ LEAST(bp.cap, GREATEST(0,
 
 # The planner's cost for the figures is high (many aggregates over every task), so PostgreSQL
 # would JIT-compile them: over a second of compiling for a query that runs in less.
-NO_JIT = "SET LOCAL jit = off"
-# A deadline's local date is `due::date` in the local time zone: set for the transaction, the
-# zone is looked up once instead of once per task (AT TIME ZONE 'name' does it per row).
-LOCAL_ZONE = "SELECT set_config('TimeZone', %s, true)"
+# And a deadline's local date is `due::date` in the local time zone: set for the statement, the
+# zone is looked up once instead of once per task (AT TIME ZONE 'name' does it per row). Both are
+# put back afterwards, for Django reads timestamps in the connection's UTC.
+TUNE_SQL = """
+WITH old AS MATERIALIZED (
+    SELECT current_setting('TimeZone') AS zone, current_setting('jit') AS jit
+)
+SELECT zone, jit, set_config('jit', 'off', true), set_config('TimeZone', %s, true) FROM old
+"""
+RESTORE_SQL = "SELECT set_config('TimeZone', %s, true), set_config('jit', %s, true)"
 # The calendar is made sure of this many years back; an older deadline ages from its start.
 CALENDAR_YEARS = 3
 
@@ -353,6 +359,14 @@ def _sql(template: str, **extra: str) -> str:
     return template.format(**_tables(), bonus=BONUS_SQL, **extra)
 
 
+def _tune(cursor) -> list[str]:  # type: ignore[no-untyped-def]
+    """Switch the transaction to the figures' settings (TUNE_SQL); the old values to restore.
+    A failure rolls the transaction (or savepoint) back, and the settings with it."""
+    cursor.execute(TUNE_SQL, [settings.TIME_ZONE])
+    zone, jit, *_ = cursor.fetchone()
+    return [zone, jit]
+
+
 def figures_sql() -> str:
     """The SELECT behind both `person_figures` and the nightly job (the columns of
     `PERSON_COLUMNS`)."""
@@ -390,6 +404,26 @@ def _params(
     }
 
 
+# The policy the migrations create (akimat/migrations/0004 keeps its own frozen copy).
+DEFAULT_POLICY = {
+    "valid_from": dt.date(2000, 1, 1),
+    "weight_on_time": Decimal(60),
+    "weight_execution": Decimal(40),
+    "penalty_overdue": Decimal(2),
+    "penalty_move": Decimal(1),
+    "cap": Decimal(100),
+    "note": "Default: 60 points for the on-time rate, 40 for the week's execution score, "
+    "minus 2 per overdue task and 1 per deadline move in the cycle; 0 to 100.",
+}
+
+
+def ensure_default_policy() -> BonusPolicy:
+    """The default policy, made again if the table was emptied (a test database's flush)."""
+    return BonusPolicy.objects.get_or_create(
+        valid_from=DEFAULT_POLICY["valid_from"], defaults=DEFAULT_POLICY
+    )[0]
+
+
 def _policy(day: dt.date) -> BonusPolicy:
     policy = BonusPolicy.objects.in_force(day)
     if policy is None:
@@ -421,11 +455,11 @@ def person_figures(
         people=_ids(people),
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(NO_JIT)
-        cursor.execute(LOCAL_ZONE, [settings.TIME_ZONE])
+        old = _tune(cursor)
         cursor.execute(f"SELECT * FROM ({figures_sql()}) f ORDER BY person_id", params)
         names = [c.name for c in cursor.description]
         rows = [PersonSnapshot(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        cursor.execute(RESTORE_SQL, old)
     for row in rows:
         row.policy = policy
     return rows
@@ -460,10 +494,9 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def bonus_breakdown(
-    snapshot: PersonSnapshot | DepartmentSnapshot, policy: BonusPolicy | None = None
-) -> BonusBreakdown:
-    """The bonus of a snapshot (or live figures) line by line; `total` equals `BONUS_SQL`'s.
+def bonus_breakdown(snapshot: PersonSnapshot, policy: BonusPolicy | None = None) -> BonusBreakdown:
+    """A person's bonus (a snapshot or live figures) line by line; `total` equals `BONUS_SQL`'s.
+    (A directorate's bonus is its people's mean, not the formula over its summed counts.)
 
     Nothing done in the period yet, or nothing due this week, earns the full weight of that
     input: there is nothing to hold against the person; the penalties still apply."""
@@ -582,10 +615,10 @@ def _write_people(
     sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
     params = _params(day, departments=departments, policy=policy, now=now)
     with connection.cursor() as cursor:
-        cursor.execute(NO_JIT)
-        cursor.execute(LOCAL_ZONE, [settings.TIME_ZONE])
+        old = _tune(cursor)
         cursor.execute(sql, params)
         written = dict(cursor.fetchall())
+        cursor.execute(RESTORE_SQL, old)
         cursor.execute(_sql(DELETE_STALE_SQL), params)
     return written
 

@@ -462,3 +462,13 @@ def test_the_command_back_fills_a_range_and_one_directorate(
     assert not PersonSnapshot.objects.filter(department=other_department).exists()
     again = call("--date", "2025-05-03", "--department", str(department.pk))
     assert "0 directorate(s) computed" in again and "1 skipped" in again
+
+
+def test_the_computation_leaves_the_connections_settings_as_it_found_them(specialist, spring):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('TimeZone'), current_setting('jit')")
+        before = cursor.fetchone()
+        scoring.person_figures(d(5, 5))
+        scoring.compute_scores(day=d(5, 5))
+        cursor.execute("SELECT current_setting('TimeZone'), current_setting('jit')")
+        assert cursor.fetchone() == before
