@@ -141,8 +141,9 @@ def _tables() -> dict[str, str]:
 
 
 # The per-person figures for the people of %(departments)s (optionally only %(people)s) at the
-# moment %(moment)s, end of day %(day)s. One pass over the people's tasks, each joined to its
-# approved moves (aggregated per task) and to the calendar's running count of working days.
+# moment %(moment)s, end of day %(day)s. One pass over the tasks (old finished ones dropped at
+# the scan), a hash join to the people, the deadline in force, the state and the age, and one
+# hash aggregate per person; the moves and the week's tactic-tasks are small side aggregates.
 FIGURES_SQL = """
 WITH people AS MATERIALIZED (
     SELECT u.id AS person_id, u.department_id,
