@@ -133,19 +133,6 @@ class DayTransferAdmin(SimpleHistoryAdmin):
             fill_working_calendar(year=year)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the nightly job writes: looked at, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(BonusPolicy)
 class BonusPolicyAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -161,7 +148,7 @@ class BonusPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScoreRun)
-class ScoreRunAdmin(ReadOnlyAdmin):
+class ScoreRunAdmin(ReadOnly, admin.ModelAdmin):
     list_display = (
         "date",
         "chunk",
@@ -178,7 +165,7 @@ class ScoreRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PersonSnapshot)
-class PersonSnapshotAdmin(ReadOnlyAdmin):
+class PersonSnapshotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("date", "person", "department", "open", "overdue", "week_score", "bonus")
     list_filter = ("department",)
     list_select_related = ("person", "department")
@@ -187,7 +174,7 @@ class PersonSnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DepartmentSnapshot)
-class DepartmentSnapshotAdmin(ReadOnlyAdmin):
+class DepartmentSnapshotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = (
         "date",
         "department",

@@ -231,6 +231,7 @@ def seed_scores() -> str:
     """The nightly scores for the cycle so far (the last step: it counts every app's rows)."""
     from akimat import scoring
 
+    scoring.ensure_default_policy()
     end = scoring.yesterday()
     start = scoring.period_start(end)
     rows = scoring.back_fill(start=start, end=end)

@@ -29,6 +29,7 @@ The rules (the README's "Nightly scores" section says the same in words):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -75,7 +76,18 @@ LEAST(bp.cap, GREATEST(0,
 
 # The planner's cost for the figures is high (many aggregates over every task), so PostgreSQL
 # would JIT-compile them: over a second of compiling for a query that runs in less.
-NO_JIT = "SET LOCAL jit = off"
+# And a deadline's local date is `due::date` in the local time zone: set for the statement, the
+# zone is looked up once instead of once per task (AT TIME ZONE 'name' does it per row). Both are
+# put back afterwards, for Django reads timestamps in the connection's UTC.
+TUNE_SQL = """
+WITH old AS MATERIALIZED (
+    SELECT current_setting('TimeZone') AS zone, current_setting('jit') AS jit
+)
+SELECT zone, jit, set_config('jit', 'off', true), set_config('TimeZone', %s, true) FROM old
+"""
+RESTORE_SQL = "SELECT set_config('TimeZone', %s, true), set_config('jit', %s, true)"
+# The calendar is made sure of this many years back; an older deadline ages from its start.
+CALENDAR_YEARS = 3
 
 COUNTERS = (
     "open",
@@ -123,18 +135,19 @@ def _tables() -> dict[str, str]:
         "policy": BonusPolicy,
         "person_snapshot": PersonSnapshot,
         "department_snapshot": DepartmentSnapshot,
+        "score_run": ScoreRun,
     }
     return {name: model._meta.db_table for name, model in models.items()}
 
 
 # The per-person figures for the people of %(departments)s (optionally only %(people)s) at the
-# moment %(moment)s, end of day %(day)s. One pass over the people's tasks, each joined to its
-# approved moves (aggregated per task) and to the calendar's running count of working days.
+# moment %(moment)s, end of day %(day)s. One pass over the tasks (old finished ones dropped at
+# the scan), a hash join to the people, the deadline in force, the state and the age, and one
+# hash aggregate per person; the moves and the week's tactic-tasks are small side aggregates.
 FIGURES_SQL = """
-WITH people AS NOT MATERIALIZED (
+WITH people AS MATERIALIZED (
     SELECT u.id AS person_id, u.department_id,
-           EXISTS (SELECT 1 FROM {absence} a WHERE a.user_id = u.id AND a.start <= %(day)s)
-               AS has_absence
+           u.id IN (SELECT user_id FROM {absence} WHERE start <= %(day)s) AS has_absence
     FROM {user} u
     WHERE u.is_active AND u.department_id = ANY(%(departments)s)
       AND (%(people)s::int[] IS NULL OR u.id = ANY(%(people)s::int[]))
@@ -165,20 +178,39 @@ cal AS (
         WHERE date <= %(day)s
     ) c
 ),
+-- The deadline in force. A move is the only way a deadline changes, so `Task.deadline` is the
+-- new deadline of the task's last approved move: in force unless a move was approved after the
+-- moment. Only such tasks (none, for last night) are looked up: the new deadline of the last
+-- approved move decided by the moment, else (every move came later) the old deadline of the
+-- first one — the original.
 moves AS (
-    SELECT m.task_id,
-           (array_agg(m.new_deadline ORDER BY m.decided_at DESC, m.id DESC)
-                FILTER (WHERE m.decided_at < %(moment)s))[1] AS deadline_then,
-           (array_agg(m.old_deadline ORDER BY m.decided_at, m.id))[1] AS original,
-           array_agg(m.decided_at) FILTER (WHERE m.decided_at < %(moment)s) AS decided
+    SELECT DISTINCT ON (m.task_id) m.task_id,
+           CASE WHEN m.decided_at < %(moment)s THEN m.new_deadline
+                ELSE m.old_deadline END AS due
     FROM {move} m
     WHERE m.state = 'approved'
-    GROUP BY m.task_id
+      AND m.task_id IN (SELECT task_id FROM {move}
+                        WHERE state = 'approved' AND decided_at >= %(moment)s)
+    ORDER BY m.task_id, m.decided_at < %(moment)s DESC,
+             CASE WHEN m.decided_at < %(moment)s THEN m.decided_at END DESC NULLS LAST,
+             m.decided_at, m.id
+),
+-- Deadline moves decided in each person's period up to the moment.
+person_moves AS (
+    SELECT t.responsible_id AS person_id, count(*) AS moves
+    FROM {move} m
+    JOIN {task} t ON t.id = m.task_id
+    JOIN people p ON p.person_id = t.responsible_id
+    JOIN periods pr ON pr.department_id = p.department_id
+    WHERE m.state = 'approved' AND m.decided_at < %(moment)s
+      AND m.decided_at >= pr.period_from
+      AND m.decided_at >= (SELECT min(period_from) FROM periods)
+    GROUP BY t.responsible_id
 ),
 -- One row per task: its state at the moment (0 not counted, 1 open, 2 overdue, 3 done on
 -- time in the period, 4 done late in the period), the deadline in force and its moves.
 judged AS (
-    SELECT person_id, has_absence, due, moves,
+    SELECT person_id, has_absence, due,
            CASE WHEN status = 'done' AND done_at < %(moment)s THEN
                      CASE WHEN done_at < period_from THEN 0 WHEN done_at <= due THEN 3 ELSE 4 END
                 WHEN status = 'cancelled'
@@ -188,11 +220,7 @@ judged AS (
     FROM (
         SELECT t.responsible_id AS person_id, p.has_absence, t.status, t.done_at,
                t.cancelled_at, t.created_at, pr.period_from,
-               CASE WHEN mv.task_id IS NULL THEN t.deadline
-                    ELSE COALESCE(mv.deadline_then, mv.original) END AS due,
-               CASE WHEN mv.decided IS NULL THEN 0
-                    ELSE (SELECT count(*) FROM unnest(mv.decided) AS x(at)
-                          WHERE x.at >= pr.period_from) END AS moves
+               COALESCE(mv.due, t.deadline) AS due
         FROM {task} t
         JOIN people p ON p.person_id = t.responsible_id
         JOIN periods pr ON pr.department_id = p.department_id
@@ -200,22 +228,24 @@ judged AS (
         WHERE t.created_at < %(moment)s
           -- done before every period began: counts nowhere
           AND (t.status <> 'done' OR t.done_at >= (SELECT min(period_from) FROM periods))
-        OFFSET 0
     ) t
 ),
 aged AS (
-    SELECT j.person_id, j.state, j.moves,
+    SELECT j.person_id, j.state,
            CASE WHEN j.state = 2 THEN
-               cal.today - COALESCE(cal.n[(j.due AT TIME ZONE %(tz)s)::date - cal.first + 1], 0)
+               (SELECT today FROM cal)
+               - COALESCE((SELECT n FROM cal)[
+                     j.due::date - (SELECT first FROM cal) + 1], 0)
                -- working days the responsible person was away since the deadline do not count
                - CASE WHEN j.has_absence THEN (
                      SELECT count(DISTINCT d.date) FROM {absence} a
                      JOIN {calendar} d ON d.is_working AND d.date BETWEEN a.start AND a."end"
-                          AND d.date > (j.due AT TIME ZONE %(tz)s)::date AND d.date <= %(day)s
+                          AND d.date > j.due::date AND d.date <= %(day)s
                      WHERE a.user_id = j.person_id AND a.start <= %(day)s
                  ) ELSE 0 END
            END AS age
-    FROM judged j CROSS JOIN cal
+    FROM judged j
+    -- computed once per task, though the aggregates below read it four times
     OFFSET 0
 ),
 per_person AS (
@@ -227,8 +257,7 @@ per_person AS (
            count(*) FILTER (WHERE age BETWEEN 4 AND 10) AS overdue_4_10,
            count(*) FILTER (WHERE age > 10) AS overdue_over_10,
            count(*) FILTER (WHERE state = 3) AS done_on_time,
-           count(*) FILTER (WHERE state = 4) AS done_late,
-           sum(moves) AS deadline_moves
+           count(*) FILTER (WHERE state = 4) AS done_late
     FROM aged
     GROUP BY person_id
 ),
@@ -261,7 +290,7 @@ s AS (
            COALESCE(pp.overdue_over_10, 0)::int AS overdue_over_10,
            COALESCE(pp.done_on_time, 0)::int AS done_on_time,
            COALESCE(pp.done_late, 0)::int AS done_late,
-           COALESCE(pp.deadline_moves, 0)::int AS deadline_moves,
+           COALESCE(pm.moves, 0)::int AS deadline_moves,
            COALESCE(w.week_due, 0)::int AS week_due,
            COALESCE(w.week_on_time, 0)::int AS week_on_time,
            pr.period_start,
@@ -270,6 +299,7 @@ s AS (
     FROM people p
     JOIN periods pr ON pr.department_id = p.department_id
     LEFT JOIN per_person pp ON pp.person_id = p.person_id
+    LEFT JOIN person_moves pm ON pm.person_id = p.person_id
     LEFT JOIN week w ON w.person_id = p.person_id
 )
 SELECT s.date, s.person_id, s.department_id, s.policy_id,
@@ -287,6 +317,17 @@ WITH written AS (
     RETURNING department_id
 )
 SELECT department_id, count(*) FROM written GROUP BY department_id
+"""
+
+# Every chunk's run of this call finished: succeeded with its rows, or skipped with the reason.
+FINISH_SQL = """
+UPDATE {score_run} r SET
+    status = CASE WHEN r.chunk_id = ANY(%(work)s) THEN 'succeeded' ELSE 'skipped' END,
+    rows = COALESCE((%(rows)s::jsonb ->> r.chunk_id::text)::int, 0),
+    error = CASE WHEN r.chunk_id = ANY(%(work)s) THEN ''
+                 WHEN r.chunk_id = ANY(%(done)s) THEN %(already)s ELSE %(busy)s END,
+    finished_at = %(finished)s, duration_ms = %(duration)s
+WHERE r.id = ANY(%(ids)s)
 """
 
 # People who left a recomputed chunk since the last run: their old row for the date is stale.
@@ -317,6 +358,14 @@ ON CONFLICT (date, department_id) DO UPDATE SET {updates}
 
 def _sql(template: str, **extra: str) -> str:
     return template.format(**_tables(), bonus=BONUS_SQL, **extra)
+
+
+def _tune(cursor) -> list[str]:  # type: ignore[no-untyped-def]
+    """Switch the transaction to the figures' settings (TUNE_SQL); the old values to restore.
+    A failure rolls the transaction (or savepoint) back, and the settings with it."""
+    cursor.execute(TUNE_SQL, [settings.TIME_ZONE])
+    zone, jit, *_ = cursor.fetchone()
+    return [zone, jit]
 
 
 def figures_sql() -> str:
@@ -356,6 +405,26 @@ def _params(
     }
 
 
+# The policy the migrations create (akimat/migrations/0004 keeps its own frozen copy).
+DEFAULT_POLICY = {
+    "valid_from": dt.date(2000, 1, 1),
+    "weight_on_time": Decimal(60),
+    "weight_execution": Decimal(40),
+    "penalty_overdue": Decimal(2),
+    "penalty_move": Decimal(1),
+    "cap": Decimal(100),
+    "note": "Default: 60 points for the on-time rate, 40 for the week's execution score, "
+    "minus 2 per overdue task and 1 per deadline move in the cycle; 0 to 100.",
+}
+
+
+def ensure_default_policy() -> BonusPolicy:
+    """The default policy, made again if the table was emptied (a test database's flush)."""
+    return BonusPolicy.objects.get_or_create(
+        valid_from=DEFAULT_POLICY["valid_from"], defaults=DEFAULT_POLICY
+    )[0]
+
+
 def _policy(day: dt.date) -> BonusPolicy:
     policy = BonusPolicy.objects.in_force(day)
     if policy is None:
@@ -378,7 +447,7 @@ def person_figures(
     if department_ids is None:
         department_ids = list(Department.objects.order_by().values_list("pk", flat=True))
     policy = _policy(as_of)
-    ensure_calendar(start=as_of - dt.timedelta(days=370), end=as_of)
+    ensure_calendar(start=as_of - dt.timedelta(days=CALENDAR_YEARS * 366), end=as_of)
     params = _params(
         as_of,
         departments=department_ids,
@@ -387,10 +456,11 @@ def person_figures(
         people=_ids(people),
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(NO_JIT)
+        old = _tune(cursor)
         cursor.execute(f"SELECT * FROM ({figures_sql()}) f ORDER BY person_id", params)
         names = [c.name for c in cursor.description]
         rows = [PersonSnapshot(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        cursor.execute(RESTORE_SQL, old)
     for row in rows:
         row.policy = policy
     return rows
@@ -425,10 +495,9 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def bonus_breakdown(
-    snapshot: PersonSnapshot | DepartmentSnapshot, policy: BonusPolicy | None = None
-) -> BonusBreakdown:
-    """The bonus of a snapshot (or live figures) line by line; `total` equals `BONUS_SQL`'s.
+def bonus_breakdown(snapshot: PersonSnapshot, policy: BonusPolicy | None = None) -> BonusBreakdown:
+    """A person's bonus (a snapshot or live figures) line by line; `total` equals `BONUS_SQL`'s.
+    (A directorate's bonus is its people's mean, not the formula over its summed counts.)
 
     Nothing done in the period yet, or nothing due this week, earns the full weight of that
     input: there is nothing to hold against the person; the penalties still apply."""
@@ -481,21 +550,20 @@ def first_data_day() -> dt.date | None:
     return timezone.localdate(earliest) if earliest else None
 
 
-def validate(
-    day: dt.date, departments: list[int] | None, *, first: dt.date | None = None
-) -> list[int]:
-    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written).
-    `first` is the first day with data when the caller knows it already."""
+def validate(day: dt.date, departments: list[int] | None) -> list[int]:
+    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written)."""
     today = timezone.localdate()
     if day >= today:
         raise ScoringError(
             _("%(date)s has not ended yet: scores are computed for days that are over.")
             % {"date": date_format(day)}
         )
-    first = first or first_data_day()
-    if first is None:
-        raise ScoringError(_("There are no tasks yet, so there is nothing to compute."))
-    if day < first:
+    # One task set by then is enough (an index-free EXISTS stops at the first row it meets);
+    # the earliest date is looked up only to say so.
+    if not Task.objects.filter(created_at__lt=end_of_day(day)).exists():
+        first = first_data_day()
+        if first is None:
+            raise ScoringError(_("There are no tasks yet, so there is nothing to compute."))
         raise ScoringError(
             _("%(date)s is before the first task (%(first)s): there is nothing to compute.")
             % {"date": date_format(day), "first": date_format(first)}
@@ -548,9 +616,10 @@ def _write_people(
     sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
     params = _params(day, departments=departments, policy=policy, now=now)
     with connection.cursor() as cursor:
-        cursor.execute(NO_JIT)
+        old = _tune(cursor)
         cursor.execute(sql, params)
         written = dict(cursor.fetchall())
+        cursor.execute(RESTORE_SQL, old)
         cursor.execute(_sql(DELETE_STALE_SQL), params)
     return written
 
@@ -566,17 +635,14 @@ def compute_scores(
 
     A chunk that already has snapshots for `day` is skipped unless `force`; a chunk another run
     holds (advisory lock on date and chunk) is skipped. Every chunk's run is recorded."""
-    first = first_data_day()
-    chunks = validate(day, departments, first=first)
+    chunks = validate(day, departments)
     policy = _policy(day)
-    # Deadlines may lie before the first task was set: a year's margin of calendar.
-    ensure_calendar(start=(first or day) - dt.timedelta(days=370), end=day)
+    ensure_calendar(start=day - dt.timedelta(days=CALENDAR_YEARS * 366), end=day)
     started = timezone.now()
     clock = time.monotonic()
     runs = ScoreRun.objects.bulk_create(
         ScoreRun(date=day, chunk_id=c, started_at=started, forced=force) for c in chunks
     )
-    by_chunk = {run.chunk_id: run for run in runs}
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -599,33 +665,47 @@ def compute_scores(
                 roll_up_departments(day=day, departments=work, now=started)
             finished = timezone.now()
             duration = round((time.monotonic() - clock) * 1000)
-            for chunk, run in by_chunk.items():
-                run.finished_at = finished
-                run.duration_ms = duration
-                if chunk in work:
-                    run.status = ScoreRun.Status.SUCCEEDED
-                    run.rows = written.get(chunk, 0)
-                else:
-                    run.status = ScoreRun.Status.SKIPPED
-                    run.error = (
-                        _("Already computed; give --force to compute again.")
-                        if chunk in done
-                        else _("Another run is computing this date and directorate.")
-                    )
-            ScoreRun.objects.bulk_update(
-                runs, ["status", "finished_at", "duration_ms", "rows", "error"]
-            )
+            already = _("Already computed; give --force to compute again.")
+            busy = _("Another run is computing this date and directorate.")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _sql(FINISH_SQL),
+                    {
+                        "ids": [run.pk for run in runs],
+                        "work": work,
+                        "done": sorted(done),
+                        "rows": json.dumps({str(c): n for c, n in written.items()}),
+                        "already": already,
+                        "busy": busy,
+                        "finished": finished,
+                        "duration": duration,
+                    },
+                )
     except Exception as error:
-        for run in runs:
-            run.status = ScoreRun.Status.FAILED
-            run.finished_at = timezone.now()
-            run.duration_ms = round((time.monotonic() - clock) * 1000)
-            run.error = repr(error)[:2000]
-            run.rows = 0
-        ScoreRun.objects.bulk_update(
-            runs, ["status", "finished_at", "duration_ms", "rows", "error"]
+        finished = timezone.now()
+        duration = round((time.monotonic() - clock) * 1000)
+        ScoreRun.objects.filter(pk__in=[run.pk for run in runs]).update(
+            status=ScoreRun.Status.FAILED,
+            finished_at=finished,
+            duration_ms=duration,
+            rows=0,
+            error=repr(error)[:2000],
         )
+        for run in runs:
+            run.status, run.finished_at, run.duration_ms = (
+                ScoreRun.Status.FAILED,
+                finished,
+                duration,
+            )
+            run.error = repr(error)[:2000]
         raise
+    for run in runs:
+        run.finished_at, run.duration_ms = finished, duration
+        if run.chunk_id in work:
+            run.status, run.rows = ScoreRun.Status.SUCCEEDED, written.get(run.chunk_id, 0)
+        else:
+            run.status = ScoreRun.Status.SKIPPED
+            run.error = already if run.chunk_id in done else busy
     return runs
 
 
@@ -634,12 +714,16 @@ def yesterday() -> dt.date:
 
 
 def period_start(day: dt.date) -> dt.date:
-    """The earliest first day of the directorates' periods holding `day` (cycle, else quarter)."""
+    """The earliest first day of the directorates' periods holding `day`: their cycles', and the
+    quarter's when a directorate has no cycle then (two queries)."""
     quarter = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    starts = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90)).aggregate(
-        first=Min("start")
-    )["first"]
-    return min(starts, quarter) if starts else quarter
+    holding = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90))
+    found = holding.aggregate(first=Min("start"), departments=Count("department", distinct=True))
+    if found["first"] is None:
+        return quarter
+    if found["departments"] < Department.objects.count():
+        return min(found["first"], quarter)
+    return found["first"]
 
 
 def back_fill(*, start: dt.date, end: dt.date, force: bool = False) -> int:

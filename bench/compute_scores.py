@@ -10,7 +10,7 @@ INSERT … SELECT generate_series (foreign-key triggers off, the task indexes bu
 rows): 10 k × S people in 500 × S directorates of 20, 1 M × S tasks over the last four months
 (60 % done, on time or late, 5 % cancelled, the rest open), a deadline move on every 33rd task,
 absences for 1 % of the people, and a 12-week cycle per directorate in its sixth week with an
-individual plan, a goal and a weekly tactic per person whose six occurrences are real tasks.
+individual plan, a goal and a Monday tactic per person whose six occurrences are real tasks.
 
 It then times, alternately and `--repeat` times each (the median is printed):
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import statistics
@@ -118,10 +119,10 @@ SEED_SQL = [
        SELECT 'Цель', '', 100, 'шт.', 0, 10, 0, id FROM plans_plan""",
     """INSERT INTO plans_tactic (title, weekday, weeks, is_active, position, goal_id,
            responsible_id)
-       SELECT 'Еженедельно', 4, '{1,2,3,4,5,6,7,8,9,10,11,12}', true, 0, g.id, p.owner_id
+       SELECT 'Еженедельно', 0, '{1,2,3,4,5,6,7,8,9,10,11,12}', true, 0, g.id, p.owner_id
        FROM plans_goal g JOIN plans_plan p ON p.id = g.plan_id""",
-    # Six weeks of each tactic as real tasks, due on Fridays at 18:30: weeks 1–5 mostly done
-    # (some late), week 6 — this week — open or done early.
+    # Six weeks of each tactic as real tasks, due on Mondays at 18:30: mostly done (some late),
+    # one in five still open; week 6 is the week of D.
     """INSERT INTO tasks_task (title, description, priority, source, source_number, deadline,
            status, result, return_reason, cancel_reason, created_at, submitted_at, done_at,
            version, author_id, department_id, responsible_id)
@@ -135,7 +136,7 @@ SEED_SQL = [
        JOIN plans_cycle c ON c.department_id = u.department_id
        CROSS JOIN generate_series(1, %(occurrences)s) w
        CROSS JOIN LATERAL (
-           SELECT ((c.start + (w - 1) * 7 + 4)::timestamp + time '18:30')
+           SELECT ((c.start + (w - 1) * 7)::timestamp + time '18:30')
                   AT TIME ZONE 'Asia/Almaty' AS due
        ) d""",
     """INSERT INTO plans_occurrence (week, due, created_at, task_id, tactic_id)
@@ -243,9 +244,7 @@ def measure(scale: int, repeat: int, server: str) -> dict[str, object]:
             cursor.execute(FLOOR_SQL, params)
         floor.append(time.monotonic() - started)
         started = time.monotonic()
-        call_command(
-            "compute_scores", "--date", day.isoformat(), "--force", stdout=open(os.devnull, "w")
-        )  # noqa: SIM115
+        call_command("compute_scores", "--date", day.isoformat(), "--force", stdout=io.StringIO())
         ours.append(time.monotonic() - started)
     result["snapshots"] = PersonSnapshot.objects.filter(date=day).count()
     result["ours"] = statistics.median(ours)

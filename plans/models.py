@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from akimat.models import Role, User
@@ -157,9 +158,9 @@ class Plan(models.Model):
         INDIVIDUAL = "individual", _("Individual work plan")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Awaiting approval")
-        APPROVED = "approved", _("Approved")
+        DRAFT = "draft", pgettext_lazy("plan status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("plan status", "Awaiting approval")
+        APPROVED = "approved", pgettext_lazy("plan status", "Approved")
 
     cycle = models.ForeignKey(
         Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="plans"

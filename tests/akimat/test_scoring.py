@@ -37,7 +37,7 @@ def d(month: int, day: int) -> dt.date:
 
 @pytest.fixture(autouse=True)
 def _calendar(db):
-    ensure_calendar(start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31))
+    ensure_calendar(start=dt.date(2022, 1, 1), end=dt.date(2025, 12, 31))
 
 
 @pytest.fixture(autouse=True)
@@ -397,11 +397,12 @@ def test_the_query_count_does_not_grow_with_the_people(department, head, django_
 
     add_people(1)
     # first task, directorates, policy, calendar check, runs insert, savepoint, lock, done
-    # check, jit off, upsert, stale rows, savepoint, roll-up, release, runs update, release
-    with django_assert_num_queries(16):
+    # check, jit off, local time zone, upsert, stale rows, savepoint, roll-up, release, runs
+    # update, release
+    with django_assert_num_queries(17):
         scoring.compute_scores(day=d(5, 5))
     add_people(9)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         scoring.compute_scores(day=d(5, 6))
     assert (
         PersonSnapshot.objects.filter(date=d(5, 6)).count()
@@ -461,3 +462,13 @@ def test_the_command_back_fills_a_range_and_one_directorate(
     assert not PersonSnapshot.objects.filter(department=other_department).exists()
     again = call("--date", "2025-05-03", "--department", str(department.pk))
     assert "0 directorate(s) computed" in again and "1 skipped" in again
+
+
+def test_the_computation_leaves_the_connections_settings_as_it_found_them(specialist, spring):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('TimeZone'), current_setting('jit')")
+        before = cursor.fetchone()
+        scoring.person_figures(d(5, 5))
+        scoring.compute_scores(day=d(5, 5))
+        cursor.execute("SELECT current_setting('TimeZone'), current_setting('jit')")
+        assert cursor.fetchone() == before

@@ -33,7 +33,7 @@ def at(day: dt.date, hour: int = 18, minute: int = 30) -> dt.datetime:
 
 
 def seed(*departments) -> None:
-    ensure_calendar(start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31))
+    ensure_calendar(start=dt.date(2022, 1, 1), end=dt.date(2025, 12, 31))
     default_policy()
     for department in departments:
         for _ in range(3):
