@@ -130,7 +130,7 @@ class DirectorateRow(Figures):
 def _figures_query(as_of: dt.date, departments: list[int]) -> tuple[str, dict[str, object]]:
     """The nightly job's per-person SELECT for `as_of` (now, for today) and its parameters."""
     policy = scoring._policy(as_of)
-    ensure_calendar(start=as_of - dt.timedelta(days=370), end=as_of)
+    ensure_calendar(start=as_of - dt.timedelta(days=scoring.CALENDAR_YEARS * 366), end=as_of)
     params = scoring._params(as_of, departments=departments, policy=policy, now=timezone.now())
     return scoring.figures_sql(), params
 
@@ -149,9 +149,11 @@ def _directorate_sums(as_of: dt.date, departments: list[int]) -> dict[int, tuple
         GROUP BY f.department_id
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(scoring.NO_JIT)  # as the job does: planning JIT costs more than it saves
+        old = scoring._tune(cursor)  # the job's settings for its SQL (no JIT, the local zone)
         cursor.execute(sql, params)
-        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+        found = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+        cursor.execute(scoring.RESTORE_SQL, old)
+    return found
 
 
 @dataclass

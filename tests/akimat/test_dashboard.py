@@ -51,7 +51,7 @@ def clock(default_policy):
     forget today's figures counted by an earlier test (they are kept for a minute)."""
     cache.clear()
     with time_machine.travel(NOW, tick=False):
-        ensure_calendar(start=dt.date(2025, 1, 1), end=dt.date(2027, 12, 31))
+        ensure_calendar(start=dt.date(2023, 1, 1), end=dt.date(2027, 12, 31))
         yield
 
 
@@ -378,15 +378,15 @@ def test_the_dashboard_runs_the_same_queries_at_ten_times_the_data(
     client, deputy, django_assert_num_queries
 ):
     # session, user, roles, directorate ids, bonus policy, calendar check, the directorate sums
-    # (savepoint, no JIT, the sums, release), the ten oldest, the trend, the shown directorates with their heads, the sparklines, reception per directorate and in total, the
+    # (savepoint, the job's settings, the sums, the settings put back, release), the ten oldest, the trend, the shown directorates with their heads, the sparklines, reception per directorate and in total, the
     # reception queues, the last score run, the bell
     client.force_login(deputy)
     _add_directorates(2, deputy)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         small = client.get(URL)
     _add_directorates(18, deputy)
     cache.clear()
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         large = client.get(URL)
     assert small.context["total"].overdue == 6 and large.context["total"].overdue == 60
     assert large.context["total"].open == 10 * small.context["total"].open
@@ -397,7 +397,8 @@ def test_the_drill_down_runs_the_same_queries_at_ten_times_the_people(
     client, deputy, department, django_assert_num_queries
 ):
     # directorate: session, user, roles, the directorate, its scope check, bonus policy,
-    # calendar check, the people's figures (savepoint, no JIT, the figures, release), the people
+    # calendar check, the people's figures (savepoint, the job's settings, the figures, the
+    # settings put back, release), the people
     head = head_of(department)
     client.force_login(deputy)
 
@@ -408,11 +409,11 @@ def test_the_drill_down_runs_the_same_queries_at_ten_times_the_people(
 
     add_people(2)
     url = reverse("dashboard-directorate", args=[department.pk])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         small = client.get(url, headers=HX)
     add_people(18)
     cache.clear()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         large = client.get(url, headers=HX)
     assert small.text.count('data-testid="person-row"') == 3
     assert large.text.count('data-testid="person-row"') == 21
@@ -464,9 +465,9 @@ def test_todays_figures_are_counted_again_after_a_minute_not_on_every_request(
     client.force_login(deputy)
     assert client.get(URL).context["total"].overdue == 5
     TaskFactory(responsible=specialist, deadline=TUESDAY, created_at=OCTOBER_28)
-    # Within the minute: the counted figures, without the eight queries that count them
-    # (policy, calendar, savepoint, no JIT, sums, release, the ten oldest, the trend), and
-    # within ten seconds the reception's three.
+    # Within the minute: the counted figures, without the nine queries that count them
+    # (policy, calendar, savepoint, settings, sums, settings back, release, the ten oldest, the
+    # trend), and within ten seconds the reception's three.
     with django_assert_num_queries(8):
         assert client.get(URL).context["total"].overdue == 5
     with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):

@@ -43,7 +43,7 @@ def default_policy(db):
 @pytest.fixture(autouse=True)
 def clock(default_policy):
     with time_machine.travel(NOW, tick=False):
-        ensure_calendar(start=dt.date(2025, 1, 1), end=dt.date(2027, 12, 31))
+        ensure_calendar(start=dt.date(2023, 1, 1), end=dt.date(2027, 12, 31))
         yield
 
 
