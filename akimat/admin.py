@@ -8,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from akimat.calendar import fill_working_calendar
-from akimat.models import CalendarDay, DayTransfer, Department, User
+from akimat.models import (
+    BonusPolicy,
+    CalendarDay,
+    DayTransfer,
+    Department,
+    DepartmentSnapshot,
+    PersonSnapshot,
+    ScoreDispute,
+    ScoreRun,
+    User,
+)
 
 
 class ReadOnly:
@@ -121,3 +131,69 @@ class DayTransferAdmin(SimpleHistoryAdmin):
         super().delete_queryset(request, queryset)
         for year in years:
             fill_working_calendar(year=year)
+
+
+@admin.register(BonusPolicy)
+class BonusPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "valid_from",
+        "weight_on_time",
+        "weight_execution",
+        "penalty_overdue",
+        "penalty_move",
+        "cap",
+        "note",
+    )
+    date_hierarchy = "valid_from"
+
+
+@admin.register(ScoreRun)
+class ScoreRunAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = (
+        "date",
+        "chunk",
+        "status",
+        "rows",
+        "duration_ms",
+        "started_at",
+        "finished_at",
+        "forced",
+    )
+    list_filter = ("status", "forced", "chunk")
+    list_select_related = ("chunk",)
+    date_hierarchy = "date"
+
+
+@admin.register(PersonSnapshot)
+class PersonSnapshotAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("date", "person", "department", "open", "overdue", "week_score", "bonus")
+    list_filter = ("department",)
+    list_select_related = ("person", "department")
+    date_hierarchy = "date"
+    search_fields = ("person__last_name", "person__username")
+
+
+@admin.register(DepartmentSnapshot)
+class DepartmentSnapshotAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = (
+        "date",
+        "department",
+        "people",
+        "open",
+        "overdue",
+        "head_overdue",
+        "week_score",
+        "bonus",
+    )
+    list_filter = ("department",)
+    list_select_related = ("department",)
+    date_hierarchy = "date"
+
+
+@admin.register(ScoreDispute)
+class ScoreDisputeAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "person", "status", "created_at", "answered_by", "answered_at")
+    list_filter = ("status",)
+    list_select_related = ("person", "answered_by")
+    raw_id_fields = ("person", "answered_by")
+    date_hierarchy = "date"

@@ -230,6 +230,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Results only for the jobs that ask for them (the nightly scores' chunks, joined by a chord).
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+CELERY_RESULT_EXPIRES = 24 * 60 * 60  # seconds
 CELERY_BEAT_SCHEDULE = {
     # Every evening at 21:00 local time, end the reception day: visitors still waiting are
     # recorded as gone and desks left open are closed, so tomorrow starts with an empty hall.
@@ -252,6 +255,13 @@ CELERY_BEAT_SCHEDULE = {
     # Every day at 08:00 local time, mail each person their morning digest. Daily rather than
     # Monday to Friday: the service reads the working calendar and sends nothing on days off,
     # but does send on a Saturday made working by a transfer.
+    # Every night at 02:00 local time, compute the day that ended: each person's and each
+    # directorate's overdue counts and bonus score, one job per directorate in parallel, retried
+    # with a growing pause if the database is away (the command `compute_scores` is its twin).
+    "compute-scores": {
+        "task": "akimat.jobs.compute_scores",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "send-morning-digest": {
         "task": "tasks.jobs.send_morning_digest",
         "schedule": crontab(hour=8, minute=0),

@@ -6,6 +6,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from akimat.demo import seed_scores
+
 # Each app's demo module, in dependency order; later apps build on the rows of earlier ones.
 DEMO_MODULES = ["akimat.demo", "tasks.demo", "plans.demo", "reception.demo", "journal.demo"]
 
@@ -40,5 +42,7 @@ class Command(BaseCommand):
         for name in DEMO_MODULES:
             module = importlib.import_module(name)
             summaries.append(module.seed(scale=scale, progress=progress))
+        # Last, so the back-filled snapshots count every app's demo rows.
+        summaries.append(seed_scores())
         elapsed = time.monotonic() - started
         self.stdout.write(f"Demo data ready in {elapsed:.1f} s: " + "; ".join(summaries) + ".")

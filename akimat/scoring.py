@@ -1,0 +1,739 @@
+"""The nightly scores: each person's and each directorate's figures "as of the end of a day".
+
+Everything is set-based: one `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE` writes every
+person of a batch of chunks (directorates), a second one rolls the people up into their
+directorates. No Python loop ever walks people or tasks, so the number of queries is the same
+for five people or a hundred thousand.
+
+The rules (the README's "Nightly scores" section says the same in words):
+
+- The moment is the end of day D (midnight after it, local time), or now when D is today.
+- A task counts from `created_at`; it is done once `done_at` has passed (status done), cancelled
+  once `cancelled_at` has; open otherwise.
+- The deadline in force is the new deadline of the last approved move decided by then, else the
+  original deadline (the old deadline of the first approved move; `Task.deadline` when it never
+  moved). So the days overdue before a move stay in those days' snapshots, and the next day the
+  task is judged against its new deadline.
+- Overdue = open and the deadline in force has passed. Overdue working days are counted from the
+  calendar table (working days after the deadline's date up to D, less the responsible person's
+  absences, as on the tasks board); the age buckets are up to 3, 4–10 and over 10 working days.
+- The period ("the current cycle") is the 12+1-week cycle of the person's directorate that holds
+  D; without one, the calendar quarter of D (the civil service's quarterly evaluation). Done on
+  time / late and deadline moves count inside the period.
+- The week's execution score is plans' definition (`OccurrenceQuerySet.week_counts`): tactic-tasks
+  of the cycle week holding D, not cancelled, due by then or already done; on time = done with the
+  result handed in by the planned deadline.
+- The bonus is `BONUS_SQL`, written once; `bonus_breakdown` repeats it step by step in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from akimat.calendar import ensure_calendar
+from akimat.models import (
+    BonusPolicy,
+    CalendarDay,
+    Department,
+    DepartmentSnapshot,
+    PersonSnapshot,
+    ScoreRun,
+    User,
+)
+from plans.models import Cycle, Goal, Occurrence, Plan, Tactic
+from tasks.models import Absence, DeadlineChange, Task
+
+TWO_PLACES = Decimal("0.01")
+# The lock key of (date, chunk): one 64-bit number, this namespace in the top bits.
+LOCK_NAMESPACE = 0x5C0E << 48
+
+# The bonus of one snapshot row `s` under policy `bp` — the only place the formula is written
+# for the database. Each term is rounded to cents before it is added, exactly as
+# `bonus_breakdown` does, so the two agree to the cent.
+BONUS_SQL = """
+LEAST(bp.cap, GREATEST(0,
+    CASE WHEN s.done_on_time + s.done_late = 0 THEN bp.weight_on_time
+         ELSE ROUND(bp.weight_on_time * s.done_on_time / (s.done_on_time + s.done_late), 2) END
+  + CASE WHEN s.week_score IS NULL THEN bp.weight_execution
+         ELSE ROUND(bp.weight_execution * s.week_score / 100, 2) END
+  - bp.penalty_overdue * s.overdue
+  - bp.penalty_move * s.deadline_moves
+))
+"""
+
+# The planner's cost for the figures is high (many aggregates over every task), so PostgreSQL
+# would JIT-compile them: over a second of compiling for a query that runs in less.
+# And a deadline's local date is `due::date` in the local time zone: set for the statement, the
+# zone is looked up once instead of once per task (AT TIME ZONE 'name' does it per row). Both are
+# put back afterwards, for Django reads timestamps in the connection's UTC.
+TUNE_SQL = """
+WITH old AS MATERIALIZED (
+    SELECT current_setting('TimeZone') AS zone, current_setting('jit') AS jit
+)
+SELECT zone, jit, set_config('jit', 'off', true), set_config('TimeZone', %s, true) FROM old
+"""
+RESTORE_SQL = "SELECT set_config('TimeZone', %s, true), set_config('jit', %s, true)"
+# The calendar is made sure of this many years back; an older deadline ages from its start.
+CALENDAR_YEARS = 3
+
+COUNTERS = (
+    "open",
+    "overdue",
+    "overdue_days",
+    "overdue_1_3",
+    "overdue_4_10",
+    "overdue_over_10",
+    "done_on_time",
+    "done_late",
+    "deadline_moves",
+    "week_due",
+    "week_on_time",
+)
+PERSON_COLUMNS = (
+    "date",
+    "person_id",
+    "department_id",
+    "policy_id",
+    *COUNTERS,
+    "period_start",
+    "week_score",
+    "bonus",
+    "computed_at",
+)
+
+
+class ScoringError(ValueError):
+    """Bad input to the computation (the message is translated); nothing was written."""
+
+
+def _tables() -> dict[str, str]:
+    models = {
+        "user": User,
+        "department": Department,
+        "calendar": CalendarDay,
+        "task": Task,
+        "move": DeadlineChange,
+        "absence": Absence,
+        "cycle": Cycle,
+        "plan": Plan,
+        "goal": Goal,
+        "tactic": Tactic,
+        "occurrence": Occurrence,
+        "policy": BonusPolicy,
+        "person_snapshot": PersonSnapshot,
+        "department_snapshot": DepartmentSnapshot,
+        "score_run": ScoreRun,
+    }
+    return {name: model._meta.db_table for name, model in models.items()}
+
+
+# The per-person figures for the people of %(departments)s (optionally only %(people)s) at the
+# moment %(moment)s, end of day %(day)s. One pass over the tasks (old finished ones dropped at
+# the scan), a hash join to the people, the deadline in force, the state and the age, and one
+# hash aggregate per person; the moves and the week's tactic-tasks are small side aggregates.
+FIGURES_SQL = """
+WITH people AS MATERIALIZED (
+    SELECT u.id AS person_id, u.department_id,
+           u.id IN (SELECT user_id FROM {absence} WHERE start <= %(day)s) AS has_absence
+    FROM {user} u
+    WHERE u.is_active AND u.department_id = ANY(%(departments)s)
+      AND (%(people)s::int[] IS NULL OR u.id = ANY(%(people)s::int[]))
+),
+periods AS MATERIALIZED (
+    SELECT department_id, period_start,
+           (period_start::timestamp AT TIME ZONE %(tz)s) AS period_from
+    FROM (
+        SELECT d.id AS department_id,
+               COALESCE(
+                   (SELECT max(c.start) FROM {cycle} c
+                    WHERE c.department_id = d.id AND c.start <= %(day)s
+                      AND %(day)s <= c.start + 90),
+                   date_trunc('quarter', %(day)s::date)::date
+               ) AS period_start
+        FROM {department} d
+        WHERE d.id = ANY(%(departments)s)
+    ) x
+),
+-- The calendar as one array of running working-day counts, so a task's age is two subscripts.
+cal AS (
+    SELECT min(date) AS first,
+           array_agg(n ORDER BY date) AS n,
+           max(n) FILTER (WHERE date = %(day)s) AS today
+    FROM (
+        SELECT date, sum(CASE WHEN is_working THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
+        FROM {calendar}
+        WHERE date <= %(day)s
+    ) c
+),
+-- The deadline in force. A move is the only way a deadline changes, so `Task.deadline` is the
+-- new deadline of the task's last approved move: in force unless a move was approved after the
+-- moment. Only such tasks (none, for last night) are looked up: the new deadline of the last
+-- approved move decided by the moment, else (every move came later) the old deadline of the
+-- first one — the original.
+moves AS (
+    SELECT DISTINCT ON (m.task_id) m.task_id,
+           CASE WHEN m.decided_at < %(moment)s THEN m.new_deadline
+                ELSE m.old_deadline END AS due
+    FROM {move} m
+    WHERE m.state = 'approved'
+      AND m.task_id IN (SELECT task_id FROM {move}
+                        WHERE state = 'approved' AND decided_at >= %(moment)s)
+    ORDER BY m.task_id, m.decided_at < %(moment)s DESC,
+             CASE WHEN m.decided_at < %(moment)s THEN m.decided_at END DESC NULLS LAST,
+             m.decided_at, m.id
+),
+-- Deadline moves decided in each person's period up to the moment.
+person_moves AS (
+    SELECT t.responsible_id AS person_id, count(*) AS moves
+    FROM {move} m
+    JOIN {task} t ON t.id = m.task_id
+    JOIN people p ON p.person_id = t.responsible_id
+    JOIN periods pr ON pr.department_id = p.department_id
+    WHERE m.state = 'approved' AND m.decided_at < %(moment)s
+      AND m.decided_at >= pr.period_from
+      AND m.decided_at >= (SELECT min(period_from) FROM periods)
+    GROUP BY t.responsible_id
+),
+-- One row per task: its state at the moment (0 not counted, 1 open, 2 overdue, 3 done on
+-- time in the period, 4 done late in the period), the deadline in force and its moves.
+judged AS (
+    SELECT person_id, has_absence, due,
+           CASE WHEN status = 'done' AND done_at < %(moment)s THEN
+                     CASE WHEN done_at < period_from THEN 0 WHEN done_at <= due THEN 3 ELSE 4 END
+                WHEN status = 'cancelled'
+                     AND COALESCE(cancelled_at, created_at) < %(moment)s THEN 0
+                WHEN due < %(moment)s THEN 2
+                ELSE 1 END AS state
+    FROM (
+        SELECT t.responsible_id AS person_id, p.has_absence, t.status, t.done_at,
+               t.cancelled_at, t.created_at, pr.period_from,
+               COALESCE(mv.due, t.deadline) AS due
+        FROM {task} t
+        JOIN people p ON p.person_id = t.responsible_id
+        JOIN periods pr ON pr.department_id = p.department_id
+        LEFT JOIN moves mv ON mv.task_id = t.id
+        WHERE t.created_at < %(moment)s
+          -- done before every period began: counts nowhere
+          AND (t.status <> 'done' OR t.done_at >= (SELECT min(period_from) FROM periods))
+    ) t
+),
+aged AS (
+    SELECT j.person_id, j.state,
+           CASE WHEN j.state = 2 THEN
+               (SELECT today FROM cal)
+               - COALESCE((SELECT n FROM cal)[
+                     j.due::date - (SELECT first FROM cal) + 1], 0)
+               -- working days the responsible person was away since the deadline do not count
+               - CASE WHEN j.has_absence THEN (
+                     SELECT count(DISTINCT d.date) FROM {absence} a
+                     JOIN {calendar} d ON d.is_working AND d.date BETWEEN a.start AND a."end"
+                          AND d.date > j.due::date AND d.date <= %(day)s
+                     WHERE a.user_id = j.person_id AND a.start <= %(day)s
+                 ) ELSE 0 END
+           END AS age
+    FROM judged j
+    -- computed once per task, though the aggregates below read it four times
+    OFFSET 0
+),
+per_person AS (
+    SELECT person_id,
+           count(*) FILTER (WHERE state IN (1, 2)) AS open,
+           count(*) FILTER (WHERE state = 2) AS overdue,
+           sum(age) AS overdue_days,
+           count(*) FILTER (WHERE age <= 3) AS overdue_1_3,
+           count(*) FILTER (WHERE age BETWEEN 4 AND 10) AS overdue_4_10,
+           count(*) FILTER (WHERE age > 10) AS overdue_over_10,
+           count(*) FILTER (WHERE state = 3) AS done_on_time,
+           count(*) FILTER (WHERE state = 4) AS done_late
+    FROM aged
+    GROUP BY person_id
+),
+week AS (
+    SELECT t.responsible_id AS person_id,
+           count(*) AS week_due,
+           count(*) FILTER (WHERE t.status = 'done' AND t.done_at < %(moment)s
+                            AND o.due >= COALESCE(t.submitted_at, t.done_at)) AS week_on_time
+    FROM {occurrence} o
+    JOIN {tactic} ta ON ta.id = o.tactic_id
+    JOIN {goal} g ON g.id = ta.goal_id
+    JOIN {plan} pl ON pl.id = g.plan_id
+    JOIN {cycle} cy ON cy.id = pl.cycle_id
+    JOIN {task} t ON t.id = o.task_id
+    JOIN people p ON p.person_id = t.responsible_id
+    WHERE cy.start + (o.week - 1) * 7 <= %(day)s AND %(day)s < cy.start + o.week * 7
+      AND (o.replaced_at IS NULL OR o.replaced_at >= %(moment)s)
+      AND o.created_at < %(moment)s
+      AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_at, t.created_at) < %(moment)s)
+      AND (o.due <= %(moment)s OR (t.status = 'done' AND t.done_at < %(moment)s))
+    GROUP BY t.responsible_id
+),
+s AS (
+    SELECT %(day)s::date AS date, p.person_id, p.department_id, %(policy)s::int AS policy_id,
+           COALESCE(pp.open, 0)::int AS open,
+           COALESCE(pp.overdue, 0)::int AS overdue,
+           COALESCE(pp.overdue_days, 0)::int AS overdue_days,
+           COALESCE(pp.overdue_1_3, 0)::int AS overdue_1_3,
+           COALESCE(pp.overdue_4_10, 0)::int AS overdue_4_10,
+           COALESCE(pp.overdue_over_10, 0)::int AS overdue_over_10,
+           COALESCE(pp.done_on_time, 0)::int AS done_on_time,
+           COALESCE(pp.done_late, 0)::int AS done_late,
+           COALESCE(pm.moves, 0)::int AS deadline_moves,
+           COALESCE(w.week_due, 0)::int AS week_due,
+           COALESCE(w.week_on_time, 0)::int AS week_on_time,
+           pr.period_start,
+           CASE WHEN COALESCE(w.week_due, 0) = 0 THEN NULL
+                ELSE ROUND(100.0 * w.week_on_time / w.week_due, 2) END AS week_score
+    FROM people p
+    JOIN periods pr ON pr.department_id = p.department_id
+    LEFT JOIN per_person pp ON pp.person_id = p.person_id
+    LEFT JOIN person_moves pm ON pm.person_id = p.person_id
+    LEFT JOIN week w ON w.person_id = p.person_id
+)
+SELECT s.date, s.person_id, s.department_id, s.policy_id,
+       s.open, s.overdue, s.overdue_days, s.overdue_1_3, s.overdue_4_10, s.overdue_over_10,
+       s.done_on_time, s.done_late, s.deadline_moves, s.week_due, s.week_on_time,
+       s.period_start, s.week_score, {bonus} AS bonus, %(now)s::timestamptz AS computed_at
+FROM s JOIN {policy} bp ON bp.id = s.policy_id
+"""
+
+UPSERT_PEOPLE_SQL = """
+WITH written AS (
+    INSERT INTO {person_snapshot} ({columns})
+    {figures}
+    ON CONFLICT (date, person_id) DO UPDATE SET {updates}
+    RETURNING department_id
+)
+SELECT department_id, count(*) FROM written GROUP BY department_id
+"""
+
+# Every chunk's run of this call finished: succeeded with its rows, or skipped with the reason.
+FINISH_SQL = """
+UPDATE {score_run} r SET
+    status = CASE WHEN r.chunk_id = ANY(%(work)s) THEN 'succeeded' ELSE 'skipped' END,
+    rows = COALESCE((%(rows)s::jsonb ->> r.chunk_id::text)::int, 0),
+    error = CASE WHEN r.chunk_id = ANY(%(work)s) THEN ''
+                 WHEN r.chunk_id = ANY(%(done)s) THEN %(already)s ELSE %(busy)s END,
+    finished_at = %(finished)s, duration_ms = %(duration)s
+WHERE r.id = ANY(%(ids)s)
+"""
+
+# People who left a recomputed chunk since the last run: their old row for the date is stale.
+DELETE_STALE_SQL = """
+DELETE FROM {person_snapshot}
+WHERE date = %(day)s AND department_id = ANY(%(departments)s) AND computed_at <> %(now)s
+"""
+
+ROLL_UP_SQL = """
+INSERT INTO {department_snapshot} (
+    date, department_id, policy_id, people, head_overdue, {counters},
+    period_start, week_score, bonus, computed_at)
+SELECT s.date, s.department_id, min(s.policy_id), count(*),
+       COALESCE(sum(s.overdue) FILTER (WHERE s.person_id = d.head_id), 0),
+       {sums},
+       min(s.period_start),
+       CASE WHEN sum(s.week_due) = 0 THEN NULL
+            ELSE ROUND(100.0 * sum(s.week_on_time) / sum(s.week_due), 2) END,
+       ROUND(avg(s.bonus), 2),
+       %(now)s
+FROM {person_snapshot} s
+JOIN {department} d ON d.id = s.department_id
+WHERE s.date = %(day)s AND s.department_id = ANY(%(departments)s)
+GROUP BY s.date, s.department_id
+ON CONFLICT (date, department_id) DO UPDATE SET {updates}
+"""
+
+
+def _sql(template: str, **extra: str) -> str:
+    return template.format(**_tables(), bonus=BONUS_SQL, **extra)
+
+
+def _tune(cursor) -> list[str]:  # type: ignore[no-untyped-def]
+    """Switch the transaction to the figures' settings (TUNE_SQL); the old values to restore.
+    A failure rolls the transaction (or savepoint) back, and the settings with it."""
+    cursor.execute(TUNE_SQL, [settings.TIME_ZONE])
+    zone, jit, *_ = cursor.fetchone()
+    return [zone, jit]
+
+
+def figures_sql() -> str:
+    """The SELECT behind both `person_figures` and the nightly job (the columns of
+    `PERSON_COLUMNS`)."""
+    return _sql(FIGURES_SQL)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """Midnight after `day`, local time: the moment "as of the end of `day`" means."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+def _ids(items: Iterable[int | object] | None) -> list[int] | None:
+    if items is None:
+        return None
+    return [item if isinstance(item, int) else item.pk for item in items]  # type: ignore[attr-defined]
+
+
+def _params(
+    day: dt.date,
+    *,
+    departments: list[int],
+    policy: BonusPolicy,
+    now: dt.datetime,
+    people: list[int] | None = None,
+) -> dict[str, object]:
+    return {
+        "day": day,
+        "moment": min(end_of_day(day), now),
+        "now": now,
+        "tz": settings.TIME_ZONE,
+        "departments": departments,
+        "people": people,
+        "policy": policy.pk,
+    }
+
+
+# The policy the migrations create (akimat/migrations/0004 keeps its own frozen copy).
+DEFAULT_POLICY = {
+    "valid_from": dt.date(2000, 1, 1),
+    "weight_on_time": Decimal(60),
+    "weight_execution": Decimal(40),
+    "penalty_overdue": Decimal(2),
+    "penalty_move": Decimal(1),
+    "cap": Decimal(100),
+    "note": "Default: 60 points for the on-time rate, 40 for the week's execution score, "
+    "minus 2 per overdue task and 1 per deadline move in the cycle; 0 to 100.",
+}
+
+
+def ensure_default_policy() -> BonusPolicy:
+    """The default policy, made again if the table was emptied (a test database's flush)."""
+    return BonusPolicy.objects.get_or_create(
+        valid_from=DEFAULT_POLICY["valid_from"], defaults=DEFAULT_POLICY
+    )[0]
+
+
+def _policy(day: dt.date) -> BonusPolicy:
+    policy = BonusPolicy.objects.in_force(day)
+    if policy is None:
+        raise ScoringError(
+            _("No bonus policy is in force on %(date)s; an administrator must add one.")
+            % {"date": date_format(day)}
+        )
+    return policy
+
+
+def person_figures(
+    as_of: dt.date,
+    *,
+    departments: Iterable[int | Department] | None = None,
+    people: Iterable[int | User] | None = None,
+) -> list[PersonSnapshot]:
+    """Live figures of each person "as of the end of `as_of`" (now, when it is today), from the
+    same SQL the nightly job writes: unsaved `PersonSnapshot`s, ordered by person id."""
+    department_ids = _ids(departments)
+    if department_ids is None:
+        department_ids = list(Department.objects.order_by().values_list("pk", flat=True))
+    policy = _policy(as_of)
+    ensure_calendar(start=as_of - dt.timedelta(days=CALENDAR_YEARS * 366), end=as_of)
+    params = _params(
+        as_of,
+        departments=department_ids,
+        policy=policy,
+        now=timezone.now(),
+        people=_ids(people),
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        old = _tune(cursor)
+        cursor.execute(f"SELECT * FROM ({figures_sql()}) f ORDER BY person_id", params)
+        names = [c.name for c in cursor.description]
+        rows = [PersonSnapshot(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        cursor.execute(RESTORE_SQL, old)
+    for row in rows:
+        row.policy = policy
+    return rows
+
+
+# --- the bonus, step by step ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BonusLine:
+    """One input of the bonus: what it is, its value, the policy's weight and the points."""
+
+    key: str
+    label: str
+    value: Decimal | int | None
+    weight: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class BonusBreakdown:
+    lines: list[BonusLine]
+    subtotal: Decimal  # before the floor of 0 and the cap
+    cap: Decimal
+    total: Decimal
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.lines)
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def bonus_breakdown(snapshot: PersonSnapshot, policy: BonusPolicy | None = None) -> BonusBreakdown:
+    """A person's bonus (a snapshot or live figures) line by line; `total` equals `BONUS_SQL`'s.
+    (A directorate's bonus is its people's mean, not the formula over its summed counts.)
+
+    Nothing done in the period yet, or nothing due this week, earns the full weight of that
+    input: there is nothing to hold against the person; the penalties still apply."""
+    policy = policy or snapshot.policy
+    done = snapshot.done_on_time + snapshot.done_late
+    if done:
+        rate = Decimal(snapshot.done_on_time) / Decimal(done)
+        on_time = _cents(policy.weight_on_time * snapshot.done_on_time / Decimal(done))
+    else:
+        rate, on_time = None, policy.weight_on_time
+    if snapshot.week_score is None:
+        execution = policy.weight_execution
+    else:
+        execution = _cents(policy.weight_execution * Decimal(snapshot.week_score) / 100)
+    overdue = -policy.penalty_overdue * snapshot.overdue
+    moves = -policy.penalty_move * snapshot.deadline_moves
+    lines = [
+        BonusLine("on_time", _("On-time rate in the cycle"), rate, policy.weight_on_time, on_time),
+        BonusLine(
+            "execution",
+            _("Week's execution score, %"),
+            snapshot.week_score,
+            policy.weight_execution,
+            execution,
+        ),
+        BonusLine("overdue", _("Overdue tasks"), snapshot.overdue, policy.penalty_overdue, overdue),
+        BonusLine(
+            "moves",
+            _("Deadline moves in the cycle"),
+            snapshot.deadline_moves,
+            policy.penalty_move,
+            moves,
+        ),
+    ]
+    subtotal = on_time + execution + overdue + moves
+    total = _cents(min(policy.cap, max(Decimal(0), subtotal)))
+    return BonusBreakdown(lines=lines, subtotal=subtotal, cap=policy.cap, total=total)
+
+
+# --- the computation -------------------------------------------------------------------------
+
+
+def _lock_key(day: dt.date, chunk: int) -> int:
+    return LOCK_NAMESPACE + (day - dt.date(2000, 1, 1)).days * (1 << 24) + chunk
+
+
+def first_data_day() -> dt.date | None:
+    """The local date of the first task ever set: nothing can be computed before it."""
+    earliest = Task.objects.aggregate(first=Min("created_at"))["first"]
+    return timezone.localdate(earliest) if earliest else None
+
+
+def validate(day: dt.date, departments: list[int] | None) -> list[int]:
+    """The chunks to compute for `day`, or `ScoringError` with the reason (nothing written)."""
+    today = timezone.localdate()
+    if day >= today:
+        raise ScoringError(
+            _("%(date)s has not ended yet: scores are computed for days that are over.")
+            % {"date": date_format(day)}
+        )
+    # One task set by then is enough (an index-free EXISTS stops at the first row it meets);
+    # the earliest date is looked up only to say so.
+    if not Task.objects.filter(created_at__lt=end_of_day(day)).exists():
+        first = first_data_day()
+        if first is None:
+            raise ScoringError(_("There are no tasks yet, so there is nothing to compute."))
+        raise ScoringError(
+            _("%(date)s is before the first task (%(first)s): there is nothing to compute.")
+            % {"date": date_format(day), "first": date_format(first)}
+        )
+    known = set(Department.objects.order_by().values_list("pk", flat=True))
+    if departments is None:
+        return sorted(known)
+    unknown = sorted(set(departments) - known)
+    if unknown:
+        raise ScoringError(
+            _("No directorate has the id %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
+        )
+    return sorted(set(departments))
+
+
+@transaction.atomic
+def roll_up_departments(*, day: dt.date, departments: list[int], now: dt.datetime) -> int:
+    """Sum the people's snapshots of `day` into their directorates' (one upsert); row count."""
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}"
+        for c in (
+            "policy_id",
+            "people",
+            "head_overdue",
+            *COUNTERS,
+            "period_start",
+            "week_score",
+            "bonus",
+            "computed_at",
+        )
+    )
+    sql = _sql(
+        ROLL_UP_SQL,
+        counters=", ".join(COUNTERS),
+        sums=", ".join(f"sum(s.{c})" for c in COUNTERS),
+        updates=updates,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"day": day, "departments": departments, "now": now})
+        return cursor.rowcount
+
+
+def _write_people(
+    day: dt.date, departments: list[int], policy: BonusPolicy, now: dt.datetime
+) -> dict[int, int]:
+    columns = ", ".join(PERSON_COLUMNS)
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in PERSON_COLUMNS if c not in {"date", "person_id"}
+    )
+    sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
+    params = _params(day, departments=departments, policy=policy, now=now)
+    with connection.cursor() as cursor:
+        old = _tune(cursor)
+        cursor.execute(sql, params)
+        written = dict(cursor.fetchall())
+        cursor.execute(RESTORE_SQL, old)
+        cursor.execute(_sql(DELETE_STALE_SQL), params)
+    return written
+
+
+def compute_scores(
+    *,
+    day: dt.date,
+    departments: list[int] | None = None,
+    force: bool = False,
+    roll_up: bool = True,
+) -> list[ScoreRun]:
+    """Write the snapshots of `day` for the chunks (directorates) given, or all, in one pass.
+
+    A chunk that already has snapshots for `day` is skipped unless `force`; a chunk another run
+    holds (advisory lock on date and chunk) is skipped. Every chunk's run is recorded."""
+    chunks = validate(day, departments)
+    policy = _policy(day)
+    ensure_calendar(start=day - dt.timedelta(days=CALENDAR_YEARS * 366), end=day)
+    started = timezone.now()
+    clock = time.monotonic()
+    runs = ScoreRun.objects.bulk_create(
+        ScoreRun(date=day, chunk_id=c, started_at=started, forced=force) for c in chunks
+    )
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT c FROM unnest(%s::int[]) AS c WHERE pg_try_advisory_xact_lock(%s + c)",
+                    [chunks, _lock_key(day, 0)],
+                )
+                locked = sorted(row[0] for row in cursor.fetchall())
+            done = set()
+            if not force:
+                done = set(
+                    PersonSnapshot.objects.filter(date=day, department_id__in=locked)
+                    .order_by()
+                    .values_list("department_id", flat=True)
+                    .distinct()
+                )
+            work = [c for c in locked if c not in done]
+            written = _write_people(day, work, policy, started) if work else {}
+            if work and roll_up:
+                roll_up_departments(day=day, departments=work, now=started)
+            finished = timezone.now()
+            duration = round((time.monotonic() - clock) * 1000)
+            already = _("Already computed; give --force to compute again.")
+            busy = _("Another run is computing this date and directorate.")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _sql(FINISH_SQL),
+                    {
+                        "ids": [run.pk for run in runs],
+                        "work": work,
+                        "done": sorted(done),
+                        "rows": json.dumps({str(c): n for c, n in written.items()}),
+                        "already": already,
+                        "busy": busy,
+                        "finished": finished,
+                        "duration": duration,
+                    },
+                )
+    except Exception as error:
+        finished = timezone.now()
+        duration = round((time.monotonic() - clock) * 1000)
+        ScoreRun.objects.filter(pk__in=[run.pk for run in runs]).update(
+            status=ScoreRun.Status.FAILED,
+            finished_at=finished,
+            duration_ms=duration,
+            rows=0,
+            error=repr(error)[:2000],
+        )
+        for run in runs:
+            run.status, run.finished_at, run.duration_ms = (
+                ScoreRun.Status.FAILED,
+                finished,
+                duration,
+            )
+            run.error = repr(error)[:2000]
+        raise
+    for run in runs:
+        run.finished_at, run.duration_ms = finished, duration
+        if run.chunk_id in work:
+            run.status, run.rows = ScoreRun.Status.SUCCEEDED, written.get(run.chunk_id, 0)
+        else:
+            run.status = ScoreRun.Status.SKIPPED
+            run.error = already if run.chunk_id in done else busy
+    return runs
+
+
+def yesterday() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
+def period_start(day: dt.date) -> dt.date:
+    """The earliest first day of the directorates' periods holding `day`: their cycles', and the
+    quarter's when a directorate has no cycle then (two queries)."""
+    quarter = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    holding = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90))
+    found = holding.aggregate(first=Min("start"), departments=Count("department", distinct=True))
+    if found["first"] is None:
+        return quarter
+    if found["departments"] < Department.objects.count():
+        return min(found["first"], quarter)
+    return found["first"]
+
+
+def back_fill(*, start: dt.date, end: dt.date, force: bool = False) -> int:
+    """Compute every day from `start` to `end` that has no snapshots yet (each day one pass);
+    the number of people's rows written."""
+    first = first_data_day()
+    if first is None:
+        return 0
+    day, rows = max(start, first), 0
+    while day <= end:
+        rows += sum(r.rows for r in compute_scores(day=day, force=force))
+        day += dt.timedelta(days=1)
+    return rows

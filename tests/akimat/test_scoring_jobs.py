@@ -1,0 +1,142 @@
+"""The nightly scores as a job: the beat entry, the lock across two processes, a real worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+from django.utils import timezone
+
+from akimat import jobs
+from akimat.calendar import ensure_calendar
+from akimat.models import DepartmentSnapshot, PersonSnapshot, ScoreRun
+from tasks.models import Status
+from tests.akimat.test_jobs import database_url_of_this_test, worker  # noqa: F401
+from tests.akimat.test_scoring import default_policy
+from tests.factories import UserFactory
+from tests.tasks.factories import TaskFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = dt.date(2025, 5, 5)
+
+
+def at(day: dt.date, hour: int = 18, minute: int = 30) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def seed(*departments) -> None:
+    ensure_calendar(start=dt.date(2022, 1, 1), end=dt.date(2025, 12, 31))
+    default_policy()
+    for department in departments:
+        for _ in range(3):
+            person = UserFactory(department=department)
+            created = at(dt.date(2025, 4, 21), 9)
+            TaskFactory(responsible=person, author=person, deadline=at(DAY), created_at=created)
+            TaskFactory(
+                responsible=person, author=person, deadline=at(dt.date(2025, 4, 29)),
+                created_at=created,
+            )  # fmt: skip
+            TaskFactory(
+                responsible=person, author=person, deadline=at(dt.date(2025, 4, 25)),
+                created_at=created, status=Status.DONE, done_at=at(dt.date(2025, 4, 28)),
+            )  # fmt: skip
+
+
+def test_the_beat_runs_the_scores_at_two_at_night_almaty_time():
+    entry = settings.CELERY_BEAT_SCHEDULE["compute-scores"]
+    assert entry["task"] == "akimat.jobs.compute_scores"
+    assert entry["schedule"] == crontab(hour=2, minute=0)
+    assert settings.CELERY_TIMEZONE == "Asia/Almaty"
+    for job in (jobs.compute_scores, jobs.compute_scores_chunk, jobs.roll_up_scores):
+        assert job.autoretry_for and job.retry_backoff
+    assert settings.CELERY_RESULT_BACKEND  # the chord joins the chunks through it
+
+
+def command(*args: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": database_url_of_this_test(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "compute_scores", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_in_two_processes_one_works_the_other_is_skipped(department):
+    seed(department)
+    url = database_url_of_this_test()
+    with psycopg.connect(url) as blocker:
+        # Hold the snapshot table so the first run stops inside its transaction, lock taken.
+        blocker.execute("LOCK TABLE akimat_personsnapshot IN SHARE MODE")
+        first = command("--date", DAY.isoformat())
+        deadline = time.monotonic() + 60
+        while not blocker.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        ).fetchone()[0]:
+            assert first.poll() is None, first.communicate()[0]
+            assert time.monotonic() < deadline, "the first run never took its lock"
+            time.sleep(0.1)
+        second = command("--date", DAY.isoformat())
+        second_output = second.communicate(timeout=60)[0]
+        assert second.returncode == 0, second_output
+        assert first.poll() is None  # still waiting behind the table lock
+        blocker.rollback()
+    first_output = first.communicate(timeout=60)[0]
+    assert first.returncode == 0, first_output
+    assert "1 directorate(s) computed (3 people), 0 skipped" in first_output
+    assert "0 directorate(s) computed (0 people), 1 skipped" in second_output
+    runs = sorted(ScoreRun.objects.values_list("status", "rows"))
+    assert runs == [("skipped", 0), ("succeeded", 3)]
+    assert "другой запуск" in ScoreRun.objects.get(status="skipped").error
+    assert PersonSnapshot.objects.filter(date=DAY).count() == 3
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_job_runs_its_chunks_and_roll_up_on_a_real_worker(
+    worker,  # noqa: F811
+    department,
+    other_department,
+):
+    seed(department, other_department)
+    queue, process = worker
+
+    jobs.compute_scores.apply_async(args=[DAY.isoformat()], kwargs={"queue": queue}, queue=queue)
+
+    deadline = time.monotonic() + 60
+    while DepartmentSnapshot.objects.filter(date=DAY).count() < 2:
+        assert process.poll() is None, f"the worker died:\n{process.stdout.read()}"
+        if time.monotonic() > deadline:
+            process.terminate()
+            pytest.fail(f"no roll-up within 60 s:\n{process.communicate(timeout=20)[0]}")
+        time.sleep(0.2)
+
+    process.terminate()
+    output, _ = process.communicate(timeout=20)
+    assert f"{queue}@" in output
+    for name in ("compute_scores", "compute_scores_chunk", "roll_up_scores"):
+        assert f"akimat.jobs.{name}[" in output
+    assert sorted(ScoreRun.objects.values_list("chunk_id", "status", "rows")) == sorted(
+        [(department.pk, "succeeded", 3), (other_department.pk, "succeeded", 3)]
+    )
+    assert PersonSnapshot.objects.filter(date=DAY).count() == 6
+    assert sorted(DepartmentSnapshot.objects.values_list("people", "overdue")) == [
+        (3, 6),
+        (3, 6),
+    ]  # each person: due 29.04 and due 5.05 at 18:30
