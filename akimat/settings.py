@@ -262,9 +262,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tasks.jobs.create_recurring_occurrences",
         "schedule": crontab(hour=0, minute=30),
     },
-    # Every day at 08:00 local time, mail each person their morning digest. Daily rather than
-    # Monday to Friday: the service reads the working calendar and sends nothing on days off,
-    # but does send on a Saturday made working by a transfer.
     # Every night at 02:00 local time, compute the day that ended: each person's and each
     # directorate's overdue counts and bonus score, one job per directorate in parallel, retried
     # with a growing pause if the database is away (the command `compute_scores` is its twin).
@@ -272,6 +269,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "akimat.jobs.compute_scores",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Every day at 08:00 local time, mail each person their morning digest. Daily rather than
+    # Monday to Friday: the service reads the working calendar and sends nothing on days off,
+    # but does send on a Saturday made working by a transfer.
     "send-morning-digest": {
         "task": "tasks.jobs.send_morning_digest",
         "schedule": crontab(hour=8, minute=0),
