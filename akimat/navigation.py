@@ -31,6 +31,7 @@ MENU = [
         "tasks:my-tasks",
         frozenset({Role.SPECIALIST, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN}),
     ),
+    MenuItem(_("Dashboard"), "dashboard", _WATCHERS),
     MenuItem(_("Board"), "tasks:board", _WATCHERS),
     MenuItem(
         _("12-week plans"),
@@ -39,6 +40,7 @@ MENU = [
     ),
     MenuItem(_("Stand-up"), "tasks:standup", _WATCHERS),
     MenuItem(_("Absences"), "tasks:absences", frozenset({Role.HEAD, Role.DEPUTY, Role.ADMIN})),
+    MenuItem(_("My score"), "score", frozenset({Role.SPECIALIST, Role.HEAD})),
     MenuItem(_("Reception"), "reception:desk", frozenset(Role.values)),
     # The specialists and heads read the entries shared with their directorate.
     MenuItem(_("Logbook"), "journal:day", frozenset({*_WATCHERS, Role.SPECIALIST})),

@@ -223,6 +223,16 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # place; after that every edit first keeps the earlier text as a version.
 JOURNAL_EDIT_GRACE_HOURS = env_int("JOURNAL_EDIT_GRACE_HOURS", 24)
 
+# The cache: the dashboard keeps today's counted figures in it for a minute. With CACHE_URL (a
+# Redis URL) the web workers share them, so one worker counts once a minute for all; without
+# it each process keeps its own copy in memory.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: jobs live in each app's jobs.py (autodiscovered in akimat/celery.py).
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,0 +1,456 @@
+"""The deputy akim's overdue dashboard: the read side (the top floor of the house).
+
+Today's figures are the nightly job's own per-person SQL (`scoring.person_figures`) run for
+today and summed per directorate by PostgreSQL in one statement, so the dashboard's "today" and
+tomorrow's snapshot never disagree. History (the trend, the sparklines) is read from the
+snapshots only, so editing a task later never rewrites the past. Every function here runs a
+fixed number of queries, however many directorates, people or tasks there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from akimat import scoring
+from akimat.calendar import ensure_calendar
+from akimat.models import Department, DepartmentSnapshot, PersonSnapshot, Role, ScoreRun, User
+from reception.queues import directorate_queues
+from reception.statistics import visit_statistics
+from tasks.models import Task
+
+# The ranking shows the most overdue directorates first; the rest come with "show all".
+DIRECTORATES_SHOWN = 25
+OLDEST_SHOWN = 10
+CYCLE_WEEKS = 12
+# Today's figures are counted again at most once a minute (per set of directorates).
+TODAY_CACHE_SECONDS = 60
+RECEPTION_CACHE_SECONDS = 10
+# Part of every cache key: a release that changes what is kept never reads an older shape.
+CACHE_VERSION = 2
+# A run older than this (or a failed one) puts a banner on the dashboard.
+STALE_AFTER = dt.timedelta(days=1, hours=6)
+
+# The counters summed per directorate: the job's own (open, overdue, the age buckets, done on
+# time and late in the cycle, deadline moves, the week's tactic-tasks due and done on time).
+COUNTERS = scoring.COUNTERS
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def watches_all(user: User) -> bool:
+    """The deputy, the methodologist (who reads everything) and the admin see every directorate."""
+    return user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN)
+
+
+def may_see_dashboard(user: User) -> bool:
+    return watches_all(user) or user.has_role(Role.HEAD)
+
+
+def dashboard_departments(user: User) -> QuerySet[Department]:
+    """Directorates on a person's dashboard: all for the watchers, the headed ones for a head."""
+    if watches_all(user):
+        return Department.objects.all()
+    if user.has_role(Role.HEAD):
+        return Department.objects.filter(head=user)
+    return Department.objects.none()
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Counters summed over people (a directorate, or everything on the dashboard)."""
+
+    open: int = 0
+    overdue: int = 0
+    overdue_days: int = 0
+    overdue_1_3: int = 0
+    overdue_4_10: int = 0
+    overdue_over_10: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    deadline_moves: int = 0
+    week_due: int = 0
+    week_on_time: int = 0
+    head_overdue: int = 0
+    people: int = 0
+
+    @property
+    def people_overdue(self) -> int:
+        """Overdue of the directorate's people, apart from the head's own."""
+        return self.overdue - self.head_overdue
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Percent of the cycle's finished tasks that were done on time; None when none are."""
+        done = self.done_on_time + self.done_late
+        return None if not done else round(100 * self.done_on_time / done)
+
+    @property
+    def week_score(self) -> int | None:
+        """The week's execution score: tactic-tasks done on time ÷ due (the job's roll-up)."""
+        return None if not self.week_due else round(100 * self.week_on_time / self.week_due)
+
+
+SUMMED = (*COUNTERS, "head_overdue", "people")
+
+
+@dataclass
+class DirectorateRow(Figures):
+    department_id: int = 0
+    department: Department | None = None
+    sparkline: list[int] = field(default_factory=list)
+
+    @property
+    def sparkline_points(self) -> str:
+        """The weekly overdue as SVG polyline points in a 100 × 24 box (higher = more overdue)."""
+        if len(self.sparkline) < 2:
+            return ""
+        top = max(max(self.sparkline), 1)
+        step = 100 / (len(self.sparkline) - 1)
+        return " ".join(
+            f"{n * step:.1f},{22 - 20 * value / top:.1f}" for n, value in enumerate(self.sparkline)
+        )
+
+
+def _figures_query(as_of: dt.date, departments: list[int]) -> tuple[str, dict[str, object]]:
+    """The nightly job's per-person SELECT for `as_of` (now, for today) and its parameters."""
+    policy = scoring._policy(as_of)
+    ensure_calendar(start=as_of - dt.timedelta(days=scoring.CALENDAR_YEARS * 366), end=as_of)
+    params = scoring._params(as_of, departments=departments, policy=policy, now=timezone.now())
+    return scoring.figures_sql(), params
+
+
+def _directorate_sums(as_of: dt.date, departments: list[int]) -> dict[int, tuple]:
+    """The job's per-person figures for `as_of`, summed per directorate (one statement)."""
+    inner, params = _figures_query(as_of, departments)
+    sums = ", ".join(f"COALESCE(SUM(f.{name}), 0)" for name in COUNTERS)
+    sql = f"""
+        SELECT f.department_id, {sums},
+               COALESCE(SUM(f.overdue) FILTER (WHERE f.person_id = d.head_id), 0),
+               COUNT(*),
+               MIN(f.period_start)
+        FROM ({inner}) AS f
+        JOIN {Department._meta.db_table} AS d ON d.id = f.department_id
+        GROUP BY f.department_id
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        old = scoring._tune(cursor)  # the job's settings for its SQL (no JIT, the local zone)
+        cursor.execute(sql, params)
+        found = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+        cursor.execute(scoring.RESTORE_SQL, old)
+    return found
+
+
+@dataclass
+class Today:
+    rows: list[DirectorateRow]  # every directorate of the scope, most overdue first
+    total: Figures
+    start: dt.date  # the earliest start of the directorates' cycles
+    oldest: list[Task]
+    trend: Trend
+    counted_at: dt.datetime
+
+
+def _count_today(as_of: dt.date, departments: list[int]) -> Today:
+    sums = _directorate_sums(as_of, departments)
+    empty = (0,) * len(SUMMED)
+    rows = [
+        DirectorateRow(
+            department_id=pk,
+            **dict(zip(SUMMED, sums[pk][:-1] if pk in sums else empty, strict=True)),
+        )
+        for pk in departments
+    ]
+    rows.sort(key=lambda r: (-r.overdue, -r.overdue_over_10, -r.open, r.department_id))
+    total = Figures(**{name: sum(getattr(r, name) for r in rows) for name in SUMMED})
+    start = min((values[-1] for values in sums.values()), default=cycle_start(as_of))
+    return Today(
+        rows=rows,
+        total=total,
+        start=start,
+        oldest=oldest_overdue(as_of, departments),
+        trend=trend(as_of, start, departments),
+        counted_at=timezone.now(),
+    )
+
+
+def directorate_figures(as_of: dt.date, departments: list[int]) -> Today:
+    """Today's figures of the directorates, counted again at most every TODAY_CACHE_SECONDS per
+    set of directorates: at a million tasks the job's SQL takes about a second, and a deputy
+    reloading the page, or every head opening theirs at nine, should not each pay for it. The
+    rows carry ids only: `attach_departments` loads the ones that are shown."""
+    digest = hashlib.sha1(",".join(map(str, sorted(departments))).encode()).hexdigest()
+    key = f"dashboard:{CACHE_VERSION}:today:{as_of.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _count_today(as_of, departments)
+        cache.set(key, found, TODAY_CACHE_SECONDS)
+    return found
+
+
+def attach_departments(rows: list[DirectorateRow]) -> None:
+    """Load the directorates (with their heads) of the rows that are shown (one query)."""
+    found = Department.objects.select_related("head").in_bulk([r.department_id for r in rows])
+    for row in rows:
+        row.department = found[row.department_id]
+
+
+def person_rows(as_of: dt.date, department: Department) -> list[PersonSnapshot]:
+    """The directorate's people with their live figures (unsaved snapshots), most overdue first,
+    the head before equals; the figures are counted again at most every TODAY_CACHE_SECONDS
+    (the job's queries), the people are read every time (one query)."""
+    key = f"dashboard:{CACHE_VERSION}:people:{as_of.isoformat()}:{department.pk}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = scoring.person_figures(as_of, departments=[department.pk])
+        cache.set(key, figures, TODAY_CACHE_SECONDS)
+    people = User.objects.in_bulk([row.person_id for row in figures])
+    for row in figures:
+        row.person = people[row.person_id]
+        row.is_head = row.person_id == department.head_id
+    figures.sort(key=lambda r: (-r.overdue, not r.is_head, r.person.last_name, r.person.first_name))
+    return figures
+
+
+def overdue_tasks(as_of: dt.date, *, person: User, department: Department) -> list[Task]:
+    """The person's overdue tasks in the directorate, oldest first, with their overdue days."""
+    return list(
+        Task.objects.for_department(department.pk)
+        .overdue()
+        .filter(responsible=person)
+        .with_overdue_days(as_of)
+        .select_related("author")
+        .order_by("deadline", "pk")
+    )
+
+
+def oldest_overdue(as_of: dt.date, departments: list[int]) -> list[Task]:
+    """The ten tasks overdue the longest on the dashboard (one query)."""
+    return list(
+        Task.objects.overdue()
+        .filter(department__in=departments)
+        .with_overdue_days(as_of)
+        .select_related("responsible", "department")
+        .order_by("deadline", "pk")[:OLDEST_SHOWN]
+    )
+
+
+# --- history from the snapshots --------------------------------------------------------------
+
+
+def cycle_start(as_of: dt.date) -> dt.date:
+    """The first Monday of the 12 weeks that end with `as_of`'s week."""
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    return monday - dt.timedelta(weeks=CYCLE_WEEKS - 1)
+
+
+@dataclass
+class Trend:
+    dates: list[dt.date]
+    overdue: list[int]
+    over_10: list[int]
+    open: list[int]
+    week_score: list[float | None]
+
+    def rows(self) -> list[tuple[dt.date, int, int, float | None]]:
+        """Day by day, for the table beside the chart."""
+        return list(zip(self.dates, self.overdue, self.over_10, self.week_score, strict=True))
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "labels": [d.strftime("%d.%m") for d in self.dates],
+            "overdue": self.overdue,
+            "over_10": self.over_10,
+            "open": self.open,
+            "week_score": self.week_score,
+        }
+
+
+def trend(as_of: dt.date, start: dt.date, departments: list[int]) -> Trend:
+    """The cycle from `start` to yesterday from the snapshots, summed per day by PostgreSQL (one
+    query, one row a day)."""
+    days = (
+        DepartmentSnapshot.objects.filter(
+            department__in=departments, date__gte=start, date__lt=as_of
+        )
+        .values("date")
+        .annotate(
+            open=Sum("open"),
+            overdue=Sum("overdue"),
+            over_10=Sum("overdue_over_10"),
+            due=Sum("week_due"),
+            on_time=Sum("week_on_time"),
+        )
+        .order_by("date")
+    )
+    days = list(days)
+    return Trend(
+        dates=[d["date"] for d in days],
+        open=[d["open"] for d in days],
+        overdue=[d["overdue"] for d in days],
+        over_10=[d["over_10"] for d in days],
+        week_score=[round(100 * d["on_time"] / d["due"], 1) if d["due"] else None for d in days],
+    )
+
+
+def sparklines(as_of: dt.date, start: dt.date, rows: list[DirectorateRow]) -> None:
+    """Each shown directorate's overdue week by week of the cycle, the last snapshot of each
+    week standing for it (one query: DISTINCT ON directorate and week)."""
+    monday = start - dt.timedelta(days=start.weekday())
+    sql = f"""
+        SELECT DISTINCT ON (department_id, (date - %s::date) / 7) department_id, overdue
+        FROM {DepartmentSnapshot._meta.db_table}
+        WHERE department_id = ANY(%s) AND date >= %s AND date < %s
+        ORDER BY department_id, (date - %s::date) / 7, date DESC
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [monday, [r.department.pk for r in rows], start, as_of, monday])
+        points = cursor.fetchall()
+    by_department: dict[int, list[int]] = {}
+    for department, overdue in points:
+        by_department.setdefault(department, []).append(overdue)
+    for row in rows:
+        row.sparkline = by_department.get(row.department.pk, [])
+
+
+@dataclass
+class RunState:
+    last: ScoreRun | None
+    failed: bool
+    stale: bool
+
+    @property
+    def warn(self) -> bool:
+        return self.failed or self.stale
+
+
+def run_state(now: dt.datetime | None = None) -> RunState:
+    """Whether the nightly job's last run failed or is older than a day (one query)."""
+    now = now or timezone.now()
+    last = ScoreRun.objects.exclude(status=ScoreRun.Status.SKIPPED).order_by("-started_at").first()
+    if last is None:
+        return RunState(last=None, failed=False, stale=True)
+    moment = last.finished_at or last.started_at
+    return RunState(
+        last=last,
+        failed=last.status == ScoreRun.Status.FAILED,
+        stale=moment < now - STALE_AFTER,
+    )
+
+
+# --- today's reception -----------------------------------------------------------------------
+
+
+@dataclass
+class ReceptionToday:
+    visitors: int
+    waiting: int
+    average_wait: float | None
+
+
+def reception_today(today: dt.date, departments: QuerySet[Department]) -> ReceptionToday:
+    """Visitors, waiting now and the average wait, from the reception's own reads (three
+    queries), counted again at most every RECEPTION_CACHE_SECONDS (the hall screen itself
+    refreshes every five)."""
+    digest = hashlib.sha1(str(departments.query).encode()).hexdigest()
+    key = f"dashboard:{CACHE_VERSION}:reception:{today.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        _, total = visit_statistics(start=today, end=today, departments=departments)
+        waiting = sum(q.waiting for q in directorate_queues(today, departments))
+        found = ReceptionToday(
+            visitors=total.visitors, waiting=waiting, average_wait=total.average_wait
+        )
+        cache.set(key, found, RECEPTION_CACHE_SECONDS)
+    return found
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_headers() -> list[str]:
+    return [
+        _("Directorate"),
+        _("Head"),
+        _("Open"),
+        _("Overdue"),
+        _("Overdue 1–3 working days"),
+        _("Overdue 4–10 working days"),
+        _("Overdue more than 10 working days"),
+        _("Head's own overdue"),
+        _("People's overdue"),
+        _("Overdue working days"),
+        _("Done on time in the cycle"),
+        _("Done late in the cycle"),
+        _("On-time rate, %"),
+        _("Deadline moves"),
+        _("Week's execution score, %"),
+    ]
+
+
+def _export_row(name: str, head: object, row: Figures) -> list[object]:
+    return [
+        name,
+        str(head) if head else "",
+        row.open,
+        row.overdue,
+        row.overdue_1_3,
+        row.overdue_4_10,
+        row.overdue_over_10,
+        row.head_overdue,
+        row.people_overdue,
+        row.overdue_days,
+        row.done_on_time,
+        row.done_late,
+        row.on_time_rate,
+        row.deadline_moves,
+        row.week_score,
+    ]
+
+
+def export_rows(rows: list[DirectorateRow], total: Figures) -> list[list[object]]:
+    lines = [_export_row(r.department.name, r.department.head, r) for r in rows]
+    lines.append(_export_row(_("All directorates"), None, total))
+    return lines
+
+
+def as_csv(rows: list[DirectorateRow], total: Figures) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(export_headers())
+    for line in export_rows(rows, total):
+        writer.writerow(["" if v is None else v for v in line])
+    return out.getvalue()
+
+
+def as_xlsx(rows: list[DirectorateRow], total: Figures, *, title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(export_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in export_rows(rows, total):
+        sheet.append(line)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 35
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
