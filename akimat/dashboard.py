@@ -16,7 +16,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from akimat import scoring
-from akimat.calendar import ensure_calendar
 from akimat.models import Department, DepartmentSnapshot, PersonSnapshot, Role, ScoreRun, User
 from reception.queues import directorate_queues
 from reception.statistics import visit_statistics
@@ -127,19 +126,13 @@ class DirectorateRow(Figures):
         )
 
 
-def _figures_query(as_of: dt.date, departments: list[int]) -> tuple[str, dict[str, object]]:
-    """The nightly job's per-person SELECT for `as_of` (now, for today) and its parameters."""
-    policy = scoring._policy(as_of)
-    ensure_calendar(start=as_of - dt.timedelta(days=scoring.CALENDAR_YEARS * 366), end=as_of)
-    params = scoring._params(as_of, departments=departments, policy=policy, now=timezone.now())
-    return scoring.figures_sql(), params
-
-
 def _directorate_sums(as_of: dt.date, departments: list[int]) -> dict[int, tuple]:
     """The job's per-person figures for `as_of`, summed per directorate (one statement)."""
-    inner, params = _figures_query(as_of, departments)
     sums = ", ".join(f"COALESCE(SUM(f.{name}), 0)" for name in COUNTERS)
-    sql = f"""
+    statement = scoring.figures_statement(as_of, departments=departments)
+    with statement as (cursor, inner, params):
+        cursor.execute(
+            f"""
         SELECT f.department_id, {sums},
                COALESCE(SUM(f.overdue) FILTER (WHERE f.person_id = d.head_id), 0),
                COUNT(*),
@@ -147,13 +140,10 @@ def _directorate_sums(as_of: dt.date, departments: list[int]) -> dict[int, tuple
         FROM ({inner}) AS f
         JOIN {Department._meta.db_table} AS d ON d.id = f.department_id
         GROUP BY f.department_id
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        old = scoring._tune(cursor)  # the job's settings for its SQL (no JIT, the local zone)
-        cursor.execute(sql, params)
-        found = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
-        cursor.execute(scoring.RESTORE_SQL, old)
-    return found
+            """,
+            params,
+        )
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
 @dataclass

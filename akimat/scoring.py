@@ -31,13 +31,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -435,6 +437,28 @@ def _policy(day: dt.date) -> BonusPolicy:
     return policy
 
 
+@contextmanager
+def figures_statement(
+    as_of: dt.date,
+    *,
+    departments: list[int],
+    people: list[int] | None = None,
+    policy: BonusPolicy | None = None,
+) -> Iterator[tuple[CursorWrapper, str, dict[str, object]]]:
+    """The nightly job's per-person SELECT for `as_of` (now, when it is today) with its
+    parameters, and a cursor switched to the figures' statement settings (no JIT, the local
+    zone) until the block ends. Wrap the SELECT in your own: `SELECT … FROM (sql) AS f …`."""
+    policy = policy or _policy(as_of)
+    ensure_calendar(start=as_of - dt.timedelta(days=CALENDAR_YEARS * 366), end=as_of)
+    params = _params(
+        as_of, departments=departments, policy=policy, now=timezone.now(), people=people
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        old = _tune(cursor)
+        yield cursor, figures_sql(), params
+        cursor.execute(RESTORE_SQL, old)
+
+
 def person_figures(
     as_of: dt.date,
     *,
@@ -447,20 +471,13 @@ def person_figures(
     if department_ids is None:
         department_ids = list(Department.objects.order_by().values_list("pk", flat=True))
     policy = _policy(as_of)
-    ensure_calendar(start=as_of - dt.timedelta(days=CALENDAR_YEARS * 366), end=as_of)
-    params = _params(
-        as_of,
-        departments=department_ids,
-        policy=policy,
-        now=timezone.now(),
-        people=_ids(people),
+    statement = figures_statement(
+        as_of, departments=department_ids, people=_ids(people), policy=policy
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        old = _tune(cursor)
-        cursor.execute(f"SELECT * FROM ({figures_sql()}) f ORDER BY person_id", params)
+    with statement as (cursor, sql, params):
+        cursor.execute(f"SELECT * FROM ({sql}) f ORDER BY person_id", params)
         names = [c.name for c in cursor.description]
         rows = [PersonSnapshot(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
-        cursor.execute(RESTORE_SQL, old)
     for row in rows:
         row.policy = policy
     return rows
