@@ -9,10 +9,8 @@ fixed number of queries, however many directorates, people or tasks there are.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -20,10 +18,8 @@ from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from akimat import scoring
+from akimat import exports, scoring
 from akimat.models import Department, DepartmentSnapshot, PersonSnapshot, Role, ScoreRun, User
 from reception.queues import directorate_queues
 from reception.statistics import visit_statistics
@@ -420,27 +416,10 @@ def export_rows(rows: list[DirectorateRow], total: Figures) -> list[list[object]
 
 
 def as_csv(rows: list[DirectorateRow], total: Figures) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(export_headers())
-    for line in export_rows(rows, total):
-        writer.writerow(["" if v is None else v for v in line])
-    return out.getvalue()
+    return exports.csv_text(export_headers(), export_rows(rows, total))
 
 
 def as_xlsx(rows: list[DirectorateRow], total: Figures, *, title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(export_headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in export_rows(rows, total):
-        sheet.append(line)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 60
-    sheet.column_dimensions["B"].width = 35
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.xlsx_bytes(
+        export_headers(), export_rows(rows, total), title=title, widths={"A": 60, "B": 35}
+    )

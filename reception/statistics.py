@@ -7,9 +7,7 @@ extension), and written out as CSV or XLSX from the same rows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import astuple, dataclass, fields
 
 from django.db.models import (
@@ -25,9 +23,8 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from akimat import exports
 from akimat.models import Department
 from reception.models import Visit, VisitorKind, VisitStatus
 
@@ -151,27 +148,9 @@ def headers() -> list[str]:
 
 
 def as_csv(rows: list[Row], total: Row) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers())
-    for row in [*rows, total]:
-        writer.writerow(["" if v is None else v for v in astuple(row)])
-    return out.getvalue()
+    return exports.csv_text(headers(), [astuple(row) for row in [*rows, total]])
 
 
 def as_xlsx(rows: list[Row], total: Row, *, title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(astuple(row)))
-    sheet.append(list(astuple(total)))
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    lines = [astuple(row) for row in [*rows, total]]
+    return exports.xlsx_bytes(headers(), lines, title=title, widths={"A": 60})
