@@ -415,8 +415,10 @@ DEFAULT_POLICY = {
     "penalty_overdue": Decimal(2),
     "penalty_move": Decimal(1),
     "cap": Decimal(100),
-    "note": "Default: 60 points for the on-time rate, 40 for the week's execution score, "
-    "minus 2 per overdue task and 1 per deadline move in the cycle; 0 to 100.",
+    # Data, not an interface string: written in the portal's default language.
+    "note": "По умолчанию: 60 баллов за долю выполненного в срок, 40 — за оценку исполнения "
+    "недели, минус 2 за каждую просроченную задачу и 1 за каждый перенос срока в цикле; "
+    "итог от 0 до 100.",
 }
 
 
@@ -529,8 +531,9 @@ def bonus_breakdown(snapshot: PersonSnapshot, policy: BonusPolicy | None = None)
         execution = policy.weight_execution
     else:
         execution = _cents(policy.weight_execution * Decimal(snapshot.week_score) / 100)
-    overdue = -policy.penalty_overdue * snapshot.overdue
-    moves = -policy.penalty_move * snapshot.deadline_moves
+    # Subtracted from zero rather than negated, so no penalty shows as 0.00, never −0.00.
+    overdue = Decimal(0) - policy.penalty_overdue * snapshot.overdue
+    moves = Decimal(0) - policy.penalty_move * snapshot.deadline_moves
     lines = [
         BonusLine("on_time", _("On-time rate in the cycle"), rate, policy.weight_on_time, on_time),
         BonusLine(

@@ -12,8 +12,10 @@ DEFAULT = {
     "penalty_overdue": Decimal(2),
     "penalty_move": Decimal(1),
     "cap": Decimal(100),
-    "note": "Default: 60 points for the on-time rate, 40 for the week's execution score, "
-    "minus 2 per overdue task and 1 per deadline move in the cycle; 0 to 100.",
+    # Data, not an interface string: written in the portal's default language.
+    "note": "По умолчанию: 60 баллов за долю выполненного в срок, 40 — за оценку исполнения "
+    "недели, минус 2 за каждую просроченную задачу и 1 за каждый перенос срока в цикле; "
+    "итог от 0 до 100.",
 }
 
 
