@@ -280,6 +280,9 @@ def test_bonus_breakdown_equals_the_database_expression(
     breakdown = scoring.bonus_breakdown(row, policy)
     assert breakdown.total == in_database
     assert Decimal(0) <= breakdown.total <= policy.cap
+    # A penalty for nothing reads 0.00 on My score, never "-0.00".
+    for line in breakdown.lines:
+        assert not str(line.points).startswith("-") or line.points < 0
 
 
 def test_the_policy_in_force_is_the_latest_valid_from(specialist, spring):
