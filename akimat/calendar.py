@@ -100,3 +100,11 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         return 0
     ensure_calendar(start=start, end=end)
     return CalendarDay.objects.filter(date__gt=start, date__lte=end, is_working=True).count()
+
+
+def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar quarter of `day` (the civil service's quarterly evaluation periods)."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    following = dt.date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+    return start, following - dt.timedelta(days=1)

@@ -45,18 +45,13 @@ COUNTERS = scoring.COUNTERS
 # --- who sees what ---------------------------------------------------------------------------
 
 
-def watches_all(user: User) -> bool:
-    """The deputy, the methodologist (who reads everything) and the admin see every directorate."""
-    return user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN)
-
-
 def may_see_dashboard(user: User) -> bool:
-    return watches_all(user) or user.has_role(Role.HEAD)
+    return user.sees_every_directorate() or user.has_role(Role.HEAD)
 
 
 def dashboard_departments(user: User) -> QuerySet[Department]:
     """Directorates on a person's dashboard: all for the watchers, the headed ones for a head."""
-    if watches_all(user):
+    if user.sees_every_directorate():
         return Department.objects.all()
     if user.has_role(Role.HEAD):
         return Department.objects.filter(head=user)

@@ -113,6 +113,11 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
 
+    def sees_every_directorate(self) -> bool:
+        """The deputy akim, the methodologist (who reads everything) and the admin see every
+        directorate's tasks, plans, reception, scores and dashboard."""
+        return self.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN)
+
 
 class CalendarDay(models.Model):
     """One calendar date: a working day or not. Filled by `calendar.fill_working_calendar`."""

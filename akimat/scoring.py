@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from akimat.calendar import ensure_calendar
+from akimat.calendar import ensure_calendar, quarter_bounds
 from akimat.models import (
     BonusPolicy,
     CalendarDay,
@@ -736,7 +736,7 @@ def yesterday() -> dt.date:
 def period_start(day: dt.date) -> dt.date:
     """The earliest first day of the directorates' periods holding `day`: their cycles', and the
     quarter's when a directorate has no cycle then (two queries)."""
-    quarter = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    quarter = quarter_bounds(day)[0]
     holding = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90))
     found = holding.aggregate(first=Min("start"), departments=Count("department", distinct=True))
     if found["first"] is None:

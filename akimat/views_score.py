@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from akimat import disputes, scoring
-from akimat.dashboard import watches_all
+from akimat.calendar import quarter_bounds
 from akimat.http import HtmxRequest
 from akimat.models import PersonSnapshot, Role, ScoreDispute, User
 from akimat.views_dashboard import refuse
@@ -28,14 +28,6 @@ from akimat.views_dashboard import refuse
 TEMPLATE = "akimat/score/my_score.html"
 DISPUTES_TEMPLATE = "akimat/score/dispute_list.html"
 RECENT_DAYS = 10
-
-
-def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The calendar quarter of `day` (the civil service's quarterly evaluation periods)."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = dt.date(day.year, first_month, 1)
-    following = dt.date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
-    return start, following - dt.timedelta(days=1)
 
 
 def breakdown(snapshot: PersonSnapshot) -> tuple[list[scoring.BonusLine], object]:
@@ -57,7 +49,7 @@ def _person(request: HtmxRequest) -> User | HttpResponse:
         and person.department_id is not None
         and person.department.head_id == request.user.pk
     )
-    if person is None or not (watches_all(request.user) or heads_them):
+    if person is None or not (request.user.sees_every_directorate() or heads_them):
         return refuse(
             request,
             _("This is someone else's score: only they, their head and the deputy akim see it."),
@@ -194,7 +186,7 @@ def dispute_create(request: HtmxRequest) -> HttpResponse:
 def dispute_list(request: HtmxRequest) -> HttpResponse:
     """Open disputes first: the head answers their people's, the deputy sees them all."""
     user = request.user
-    if not (watches_all(user) or user.has_role(Role.HEAD)):
+    if not (user.sees_every_directorate() or user.has_role(Role.HEAD)):
         return refuse(request, _("The disputes are answered by the heads of directorates."))
     found = disputes.disputes_for(user).select_related("person__department")
     show = request.GET.get("show")

@@ -43,7 +43,7 @@ WEEKDAYS = [
 class CycleQuerySet(models.QuerySet["Cycle"]):
     def visible_to(self, user: User) -> CycleQuerySet:
         """The deputy, methodologist and admin see every cycle; others their directorate's."""
-        if user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN):
+        if user.sees_every_directorate():
             return self.all()
         return self.filter(Q(department__head=user) | Q(department_id=user.department_id))
 
@@ -140,7 +140,7 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def visible_to(self, user: User) -> PlanQuerySet:
         """The deputy, methodologist and admin see every plan; a head the directorate's; everyone
         their own plan and their directorate's plan."""
-        if user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN):
+        if user.sees_every_directorate():
             return self.all()
         mine = Q(owner=user)
         if user.department_id:

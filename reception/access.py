@@ -13,7 +13,7 @@ def is_receptionist(user: User) -> bool:
 
 def watches_all(user: User) -> bool:
     """The deputy, the methodologist and the admin see every directorate's reception."""
-    return user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN)
+    return user.sees_every_directorate()
 
 
 def serves_visitors(user: User) -> bool:

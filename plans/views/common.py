@@ -17,8 +17,6 @@ from akimat.http import HtmxRequest
 from akimat.models import Department, Role, User
 from plans.models import Cycle, Plan
 
-SEES_EVERYTHING = (Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN)
-
 
 def managed_departments(user: User) -> QuerySet[Department]:
     """Directorates whose cycles a person opens and runs: all for the deputy and the admin,

@@ -17,7 +17,6 @@ from akimat.models import Role, User
 from plans import forms, scores, services
 from plans.models import Cycle, Plan
 from plans.views.common import (
-    SEES_EVERYTHING,
     add_errors,
     first_error,
     managed_departments,
@@ -31,7 +30,7 @@ def plan_index(request: HtmxRequest) -> HttpResponse:
     """My plan and my directorate's cycle; plans waiting for my approval; and for the deputy,
     the methodologist and the admin every directorate side by side."""
     user = request.user
-    sees_all = user.has_role(*SEES_EVERYTHING)
+    sees_all = user.sees_every_directorate()
     if not (sees_all or user.department_id or user.has_role(Role.HEAD)):
         raise PermissionDenied
     mine = scores.current_cycles([user.department_id]) if user.department_id else []

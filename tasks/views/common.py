@@ -15,7 +15,7 @@ from akimat.models import Department, Role, User
 def departments_for(user: User) -> QuerySet[Department]:
     """Directorates whose board and stand-up a person may open: all for the deputy, the
     methodologist and the admin; their own for a head; none for anyone else."""
-    if user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN):
+    if user.sees_every_directorate():
         return Department.objects.select_related("head")
     if user.has_role(Role.HEAD):
         return Department.objects.select_related("head").filter(head=user)

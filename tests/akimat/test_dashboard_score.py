@@ -13,9 +13,8 @@ import time_machine
 from django.urls import reverse
 
 from akimat import scoring
-from akimat.calendar import ensure_calendar
+from akimat.calendar import ensure_calendar, quarter_bounds
 from akimat.models import BonusPolicy, PersonSnapshot, ScoreDispute
-from akimat.views_score import quarter_bounds
 from tasks.models import Status
 from tasks.services import deadline_from
 from tests.factories import head_of
