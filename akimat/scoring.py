@@ -79,15 +79,24 @@ LEAST(bp.cap, GREATEST(0,
 # The planner's cost for the figures is high (many aggregates over every task), so PostgreSQL
 # would JIT-compile them: over a second of compiling for a query that runs in less.
 # And a deadline's local date is `due::date` in the local time zone: set for the statement, the
-# zone is looked up once instead of once per task (AT TIME ZONE 'name' does it per row). Both are
-# put back afterwards, for Django reads timestamps in the connection's UTC.
+# zone is looked up once instead of once per task (AT TIME ZONE 'name' does it per row). The
+# statement's hash tables (the people, one group per person) get FIGURES_WORK_MEM: with the
+# default 4 MB, 100 k people no longer fit and PostgreSQL would spill the tasks to disk in
+# batches. All three are put back afterwards (Django reads timestamps in the connection's UTC).
+FIGURES_WORK_MEM = "64MB"
 TUNE_SQL = """
 WITH old AS MATERIALIZED (
-    SELECT current_setting('TimeZone') AS zone, current_setting('jit') AS jit
+    SELECT current_setting('TimeZone') AS zone, current_setting('jit') AS jit,
+           current_setting('work_mem') AS work_mem
 )
-SELECT zone, jit, set_config('jit', 'off', true), set_config('TimeZone', %s, true) FROM old
+SELECT zone, jit, work_mem, set_config('jit', 'off', true), set_config('TimeZone', %s, true),
+       set_config('work_mem', %s, true)
+FROM old
 """
-RESTORE_SQL = "SELECT set_config('TimeZone', %s, true), set_config('jit', %s, true)"
+RESTORE_SQL = """
+SELECT set_config('TimeZone', %s, true), set_config('jit', %s, true),
+       set_config('work_mem', %s, true)
+"""
 # The calendar is made sure of this many years back; an older deadline ages from its start.
 CALENDAR_YEARS = 3
 
@@ -143,31 +152,51 @@ def _tables() -> dict[str, str]:
 
 
 # The per-person figures for the people of %(departments)s (optionally only %(people)s) at the
-# moment %(moment)s, end of day %(day)s. One pass over the tasks (old finished ones dropped at
-# the scan), a hash join to the people, the deadline in force, the state and the age, and one
-# hash aggregate per person; the moves and the week's tactic-tasks are small side aggregates.
+# moment %(moment)s, end of day %(day)s. One pass over the tasks (old finished and cancelled ones
+# dropped at the scan), a hash join to the people, the deadline in force, the state and the age,
+# and one hash aggregate per person; the moves and the week's tactic-tasks are small side
+# aggregates.
+#
+# The periods and the people are not materialized: a CTE carries no statistics, and the planner,
+# not knowing the people are distinct, would hash the tasks instead of the people. The people are
+# planned on their own (OFFSET 0), so that the per-person work — the period, the days away — is
+# done once per person, not once per task.
 FIGURES_SQL = """
-WITH people AS MATERIALIZED (
-    SELECT u.id AS person_id, u.department_id,
-           u.id IN (SELECT user_id FROM {absence} WHERE start <= %(day)s) AS has_absence
-    FROM {user} u
-    WHERE u.is_active AND u.department_id = ANY(%(departments)s)
-      AND (%(people)s::int[] IS NULL OR u.id = ANY(%(people)s::int[]))
-),
-periods AS MATERIALIZED (
+WITH periods AS NOT MATERIALIZED (
     SELECT department_id, period_start,
            (period_start::timestamp AT TIME ZONE %(tz)s) AS period_from
     FROM (
         SELECT d.id AS department_id,
-               COALESCE(
-                   (SELECT max(c.start) FROM {cycle} c
-                    WHERE c.department_id = d.id AND c.start <= %(day)s
-                      AND %(day)s <= c.start + 90),
-                   date_trunc('quarter', %(day)s::date)::date
-               ) AS period_start
+               COALESCE(c.start, date_trunc('quarter', %(day)s::date)::date) AS period_start
         FROM {department} d
+        LEFT JOIN (
+            SELECT department_id, max(start) AS start FROM {cycle}
+            WHERE start <= %(day)s AND %(day)s <= start + 90
+            GROUP BY department_id
+        ) c ON c.department_id = d.id
         WHERE d.id = ANY(%(departments)s)
     ) x
+),
+-- The people of the chunk with their period and, for those who were ever away, the sorted
+-- working days of their absences up to D (so the days away after a deadline are a count of the
+-- array's days past it: its length less `width_bucket`).
+people AS NOT MATERIALIZED (
+    SELECT u.id AS person_id, u.department_id, pr.period_start, pr.period_from, aw.away
+    FROM {user} u
+    JOIN periods pr ON pr.department_id = u.department_id
+    LEFT JOIN (
+        SELECT a.user_id, array_agg(DISTINCT d.date ORDER BY d.date) AS away
+        FROM {absence} a
+        JOIN {calendar} d ON d.is_working AND d.date BETWEEN a.start AND a."end"
+                          AND d.date <= %(day)s
+        WHERE a.start <= %(day)s
+        GROUP BY a.user_id
+    ) aw ON aw.user_id = u.id
+    WHERE u.is_active AND u.department_id = ANY(%(departments)s)
+      AND (%(people)s::int[] IS NULL OR u.id = ANY(%(people)s::int[]))
+    -- planned on its own, so the period and the days away are worked out once per person and
+    -- the tasks meet them already made
+    OFFSET 0
 ),
 -- The calendar as one array of running working-day counts, so a task's age is two subscripts.
 cal AS (
@@ -203,51 +232,39 @@ person_moves AS (
     FROM {move} m
     JOIN {task} t ON t.id = m.task_id
     JOIN people p ON p.person_id = t.responsible_id
-    JOIN periods pr ON pr.department_id = p.department_id
     WHERE m.state = 'approved' AND m.decided_at < %(moment)s
-      AND m.decided_at >= pr.period_from
+      AND m.decided_at >= p.period_from
       AND m.decided_at >= (SELECT min(period_from) FROM periods)
     GROUP BY t.responsible_id
 ),
--- One row per task: its state at the moment (0 not counted, 1 open, 2 overdue, 3 done on
--- time in the period, 4 done late in the period), the deadline in force and its moves.
+-- One row per task counted at the moment: its state (0 done before the period, 1 open,
+-- 2 overdue, 3 done on time in the period, 4 done late in the period) and, when overdue, its age
+-- in working days after the deadline's date up to D, less the days the person was away.
 judged AS (
-    SELECT person_id, has_absence, due,
-           CASE WHEN status = 'done' AND done_at < %(moment)s THEN
-                     CASE WHEN done_at < period_from THEN 0 WHEN done_at <= due THEN 3 ELSE 4 END
-                WHEN status = 'cancelled'
-                     AND COALESCE(cancelled_at, created_at) < %(moment)s THEN 0
-                WHEN due < %(moment)s THEN 2
-                ELSE 1 END AS state
+    SELECT person_id, state,
+           CASE WHEN state = 2 THEN
+               (SELECT today FROM cal)
+               - COALESCE((SELECT n FROM cal)[due_day - (SELECT first FROM cal) + 1], 0)
+               - COALESCE(cardinality(away) - width_bucket(due_day, away), 0)
+           END AS age
     FROM (
-        SELECT t.responsible_id AS person_id, p.has_absence, t.status, t.done_at,
-               t.cancelled_at, t.created_at, pr.period_from,
-               COALESCE(mv.due, t.deadline) AS due
+        SELECT t.responsible_id AS person_id, p.away, d.due::date AS due_day,
+               CASE WHEN t.status = 'done' AND t.done_at < %(moment)s THEN
+                         CASE WHEN t.done_at < p.period_from THEN 0
+                              WHEN t.done_at <= d.due THEN 3 ELSE 4 END
+                    WHEN d.due < %(moment)s THEN 2
+                    ELSE 1 END AS state
         FROM {task} t
         JOIN people p ON p.person_id = t.responsible_id
-        JOIN periods pr ON pr.department_id = p.department_id
         LEFT JOIN moves mv ON mv.task_id = t.id
+        CROSS JOIN LATERAL (SELECT COALESCE(mv.due, t.deadline) AS due) d
         WHERE t.created_at < %(moment)s
-          -- done before every period began: counts nowhere
+          -- done before every period began, or cancelled by the moment: counts nowhere
           AND (t.status <> 'done' OR t.done_at >= (SELECT min(period_from) FROM periods))
+          AND NOT (t.status = 'cancelled'
+                   AND COALESCE(t.cancelled_at, t.created_at) < %(moment)s)
     ) t
-),
-aged AS (
-    SELECT j.person_id, j.state,
-           CASE WHEN j.state = 2 THEN
-               (SELECT today FROM cal)
-               - COALESCE((SELECT n FROM cal)[
-                     j.due::date - (SELECT first FROM cal) + 1], 0)
-               -- working days the responsible person was away since the deadline do not count
-               - CASE WHEN j.has_absence THEN (
-                     SELECT count(DISTINCT d.date) FROM {absence} a
-                     JOIN {calendar} d ON d.is_working AND d.date BETWEEN a.start AND a."end"
-                          AND d.date > j.due::date AND d.date <= %(day)s
-                     WHERE a.user_id = j.person_id AND a.start <= %(day)s
-                 ) ELSE 0 END
-           END AS age
-    FROM judged j
-    -- computed once per task, though the aggregates below read it four times
+    -- the age is computed once per task, though the aggregates below read it four times
     OFFSET 0
 ),
 per_person AS (
@@ -260,7 +277,7 @@ per_person AS (
            count(*) FILTER (WHERE age > 10) AS overdue_over_10,
            count(*) FILTER (WHERE state = 3) AS done_on_time,
            count(*) FILTER (WHERE state = 4) AS done_late
-    FROM aged
+    FROM judged
     GROUP BY person_id
 ),
 week AS (
@@ -295,11 +312,10 @@ s AS (
            COALESCE(pm.moves, 0)::int AS deadline_moves,
            COALESCE(w.week_due, 0)::int AS week_due,
            COALESCE(w.week_on_time, 0)::int AS week_on_time,
-           pr.period_start,
+           p.period_start,
            CASE WHEN COALESCE(w.week_due, 0) = 0 THEN NULL
                 ELSE ROUND(100.0 * w.week_on_time / w.week_due, 2) END AS week_score
     FROM people p
-    JOIN periods pr ON pr.department_id = p.department_id
     LEFT JOIN per_person pp ON pp.person_id = p.person_id
     LEFT JOIN person_moves pm ON pm.person_id = p.person_id
     LEFT JOIN week w ON w.person_id = p.person_id
@@ -365,9 +381,9 @@ def _sql(template: str, **extra: str) -> str:
 def _tune(cursor) -> list[str]:  # type: ignore[no-untyped-def]
     """Switch the transaction to the figures' settings (TUNE_SQL); the old values to restore.
     A failure rolls the transaction (or savepoint) back, and the settings with it."""
-    cursor.execute(TUNE_SQL, [settings.TIME_ZONE])
-    zone, jit, *_ = cursor.fetchone()
-    return [zone, jit]
+    cursor.execute(TUNE_SQL, [settings.TIME_ZONE, FIGURES_WORK_MEM])
+    zone, jit, work_mem, *_ = cursor.fetchone()
+    return [zone, jit, work_mem]
 
 
 def figures_sql() -> str:
