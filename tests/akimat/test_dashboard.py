@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from akimat import freshness
 from akimat.calendar import ensure_calendar
 from akimat.models import BonusPolicy, DepartmentSnapshot, ScoreRun
 from tasks.models import Status
@@ -474,6 +475,23 @@ def test_todays_figures_are_counted_again_after_a_minute_not_on_every_request(
         response = client.get(URL)
     assert response.context["total"].overdue == 6
     assert "на 11:01" in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stale_figures_are_served_at_once_while_a_background_thread_counts_them_again(
+    client, deputy, specialist, scenario
+):
+    # Outside a transaction, as in production: the deputy after the minute does not wait for
+    # the count; the next request has the figures counted again from the committed tasks.
+    client.force_login(deputy)
+    assert client.get(URL).context["total"].overdue == 5
+    TaskFactory(responsible=specialist, deadline=TUESDAY, created_at=OCTOBER_28)
+    with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
+        stale = client.get(URL)
+        freshness.wait_for_recounts()
+        fresh = client.get(URL)
+    assert stale.context["total"].overdue == 5 and "на 11:00" in stale.text
+    assert fresh.context["total"].overdue == 6 and "на 11:01" in fresh.text
 
 
 def test_without_a_bonus_policy_in_force_the_dashboard_says_so(client, deputy, department):
