@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,7 +41,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Count, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -259,6 +260,8 @@ judged AS (
         LEFT JOIN moves mv ON mv.task_id = t.id
         CROSS JOIN LATERAL (SELECT COALESCE(mv.due, t.deadline) AS due) d
         WHERE t.created_at < %(moment)s
+          -- a cheap first sieve when the people are a range of ids (a group of a parallel run)
+          AND (%(ids_from)s::int IS NULL OR t.responsible_id BETWEEN %(ids_from)s AND %(ids_to)s)
           -- done before every period began, or cancelled by the moment: counts nowhere
           AND (t.status <> 'done' OR t.done_at >= (SELECT min(period_from) FROM periods))
           AND NOT (t.status = 'cancelled'
@@ -292,7 +295,10 @@ week AS (
     JOIN {cycle} cy ON cy.id = pl.cycle_id
     JOIN {task} t ON t.id = o.task_id
     JOIN people p ON p.person_id = t.responsible_id
-    WHERE cy.start + (o.week - 1) * 7 <= %(day)s AND %(day)s < cy.start + o.week * 7
+    -- a tactic-task is due within its own week (plans.services.WeekCalendar), so only those due
+    -- within a week of the moment can be of the week holding D: a sieve before the joins
+    WHERE o.due > %(moment)s - interval '8 days' AND o.due < %(moment)s + interval '8 days'
+      AND cy.start + (o.week - 1) * 7 <= %(day)s AND %(day)s < cy.start + o.week * 7
       AND (o.replaced_at IS NULL OR o.replaced_at >= %(moment)s)
       AND o.created_at < %(moment)s
       AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_at, t.created_at) < %(moment)s)
@@ -411,6 +417,7 @@ def _params(
     policy: BonusPolicy,
     now: dt.datetime,
     people: list[int] | None = None,
+    ids: tuple[int, int] | None = None,
 ) -> dict[str, object]:
     return {
         "day": day,
@@ -420,6 +427,8 @@ def _params(
         "departments": departments,
         "people": people,
         "policy": policy.pk,
+        "ids_from": ids[0] if ids else None,
+        "ids_to": ids[1] if ids else None,
     }
 
 
@@ -643,14 +652,18 @@ def roll_up_departments(*, day: dt.date, departments: list[int], now: dt.datetim
 
 
 def _write_people(
-    day: dt.date, departments: list[int], policy: BonusPolicy, now: dt.datetime
+    day: dt.date,
+    departments: list[int],
+    policy: BonusPolicy,
+    now: dt.datetime,
+    ids: tuple[int, int] | None = None,
 ) -> dict[int, int]:
     columns = ", ".join(PERSON_COLUMNS)
     updates = ", ".join(
         f"{c} = EXCLUDED.{c}" for c in PERSON_COLUMNS if c not in {"date", "person_id"}
     )
     sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
-    params = _params(day, departments=departments, policy=policy, now=now)
+    params = _params(day, departments=departments, policy=policy, now=now, ids=ids)
     with connection.cursor() as cursor:
         old = _tune(cursor)
         cursor.execute(sql, params)
@@ -658,6 +671,105 @@ def _write_people(
         cursor.execute(RESTORE_SQL, old)
         cursor.execute(_sql(DELETE_STALE_SQL), params)
     return written
+
+
+def _people(
+    day: dt.date,
+    chunks: list[int],
+    *,
+    policy: BonusPolicy,
+    now: dt.datetime,
+    force: bool,
+    ids: tuple[int, int] | None = None,
+) -> tuple[list[int], set[int], dict[int, int]]:
+    """In the caller's transaction: lock the chunks of `day` nobody else holds, leave out those
+    already computed (unless `force`) and write the people of the rest (all of whose ids lie in
+    `ids`, when given). The chunks written, the chunks found done, and the rows written per
+    chunk."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c FROM unnest(%s::int[]) AS c WHERE pg_try_advisory_xact_lock(%s + c)",
+            [chunks, _lock_key(day, 0)],
+        )
+        locked = sorted(row[0] for row in cursor.fetchall())
+    done: set[int] = set()
+    if not force:
+        done = set(
+            PersonSnapshot.objects.filter(date=day, department_id__in=locked)
+            .order_by()
+            .values_list("department_id", flat=True)
+            .distinct()
+        )
+    work = [c for c in locked if c not in done]
+    written = _write_people(day, work, policy, now, ids) if work else {}
+    return work, done, written
+
+
+@dataclass(frozen=True)
+class Group:
+    """Directorates computed together on one connection, and the range their people's ids lie in."""
+
+    chunks: list[int]
+    ids: tuple[int, int] | None
+
+
+def _groups(chunks: list[int], count: int) -> list[Group]:
+    """The chunks in at most `count` groups of about as many active people each, one query.
+
+    The directorates are taken in the order of their people's ids and cut into runs, so each
+    group's people are mostly a range of ids of their own: the pass over the tasks of a group
+    then drops the other groups' tasks with one comparison at the scan, before any join."""
+    found = {
+        row[0]: row[1:]
+        for row in User.objects.filter(is_active=True, department_id__in=chunks)
+        .order_by()
+        .values_list("department_id")
+        .annotate(people=Count("id"), first=Min("id"), last=Max("id"))
+    }
+    ordered = sorted(chunks, key=lambda c: (found[c][1], c) if c in found else (0, c))
+    total = sum(people for people, _first, _last in found.values())
+    groups: list[list[int]] = [[]]
+    load = 0
+    for chunk in ordered:
+        # a new group once this one holds its share (the last group takes the rest)
+        if len(groups) < count and load >= total * len(groups) / count and groups[-1]:
+            groups.append([])
+        groups[-1].append(chunk)
+        load += found[chunk][0] if chunk in found else 0
+    result = []
+    for group in groups:
+        bounds = [found[c][1:] for c in group if c in found]
+        ids = (min(b[0] for b in bounds), max(b[1] for b in bounds)) if bounds else None
+        result.append(Group(chunks=sorted(group), ids=ids))
+    return result
+
+
+def _people_in_parallel(
+    day: dt.date, groups: list[Group], *, policy: BonusPolicy, now: dt.datetime, force: bool
+) -> tuple[list[int], set[int], dict[int, int]]:
+    """`_people` for each group at once, each on a connection (and a transaction) of its own,
+    so the pass over the tasks runs on as many cores of PostgreSQL's as there are groups: an
+    INSERT … SELECT never gets PostgreSQL's own parallel workers. A group that fails fails the
+    call; the groups that finished keep their rows (computing the date again skips them)."""
+
+    def one(group: Group) -> tuple[list[int], set[int], dict[int, int]]:
+        try:
+            with transaction.atomic():
+                return _people(
+                    day, group.chunks, policy=policy, now=now, force=force, ids=group.ids
+                )
+        finally:
+            connection.close()  # this thread's own
+
+    work: list[int] = []
+    done: set[int] = set()
+    written: dict[int, int] = {}
+    with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="scores") as pool:
+        for group_work, group_done, group_written in pool.map(one, groups):
+            work += group_work
+            done |= group_done
+            written.update(group_written)
+    return sorted(work), done, written
 
 
 def compute_scores(
@@ -679,24 +791,17 @@ def compute_scores(
     runs = ScoreRun.objects.bulk_create(
         ScoreRun(date=day, chunk_id=c, started_at=started, forced=force) for c in chunks
     )
+    # In the caller's transaction (a test's, or a back-fill's), one connection does it all: a
+    # connection of its own would not see what that transaction wrote.
+    connections = 1 if connection.in_atomic_block else settings.SCORES_CONNECTIONS
     try:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT c FROM unnest(%s::int[]) AS c WHERE pg_try_advisory_xact_lock(%s + c)",
-                    [chunks, _lock_key(day, 0)],
+            if connections > 1 and len(chunks) > 1:
+                work, done, written = _people_in_parallel(
+                    day, _groups(chunks, connections), policy=policy, now=started, force=force
                 )
-                locked = sorted(row[0] for row in cursor.fetchall())
-            done = set()
-            if not force:
-                done = set(
-                    PersonSnapshot.objects.filter(date=day, department_id__in=locked)
-                    .order_by()
-                    .values_list("department_id", flat=True)
-                    .distinct()
-                )
-            work = [c for c in locked if c not in done]
-            written = _write_people(day, work, policy, started) if work else {}
+            else:
+                work, done, written = _people(day, chunks, policy=policy, now=started, force=force)
             if work and roll_up:
                 roll_up_departments(day=day, departments=work, now=started)
             finished = timezone.now()

@@ -223,6 +223,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # place; after that every edit first keeps the earlier text as a version.
 JOURNAL_EDIT_GRACE_HOURS = env_int("JOURNAL_EDIT_GRACE_HOURS", 24)
 
+# The nightly scores (`compute_scores`) write the directorates in this many groups at once, each
+# on a database connection of its own (about one per core of the database server; 1: one pass).
+SCORES_CONNECTIONS = max(1, env_int("SCORES_CONNECTIONS", 2))
+
 # The cache: the dashboard keeps today's counted figures in it for a minute. With CACHE_URL (a
 # Redis URL) the web workers share them, so one worker counts once a minute for all; without
 # it each process keeps its own copy in memory.

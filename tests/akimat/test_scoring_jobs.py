@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import psycopg
 import pytest
@@ -15,13 +16,13 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.utils import timezone
 
-from akimat import jobs
+from akimat import jobs, scoring
 from akimat.calendar import ensure_calendar
 from akimat.models import DepartmentSnapshot, PersonSnapshot, ScoreRun
 from tasks.models import Status
 from tests.akimat.test_jobs import database_url_of_this_test, worker  # noqa: F401
 from tests.akimat.test_scoring import default_policy
-from tests.factories import UserFactory
+from tests.factories import DepartmentFactory, UserFactory
 from tests.tasks.factories import TaskFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,3 +141,53 @@ def test_the_nightly_job_runs_its_chunks_and_roll_up_on_a_real_worker(
         (3, 6),
         (3, 6),
     ]  # each person: due 29.04 and due 5.05 at 18:30
+
+
+def _rows() -> list[tuple]:
+    fields = [f.name for f in PersonSnapshot._meta.fields if f.name not in {"id", "computed_at"}]
+    return sorted(PersonSnapshot.objects.filter(date=DAY).values_list(*fields))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_two_connections_the_groups_write_exactly_what_one_pass_writes(
+    department, other_department, settings
+):
+    # Outside a transaction (as the command runs) the directorates are dealt into groups, each
+    # written at once on a connection of its own; the rows are those of the single pass.
+    third = DepartmentFactory()
+    seed(department, other_department, third)
+    settings.SCORES_CONNECTIONS = 1
+    scoring.compute_scores(day=DAY)
+    one_pass = _rows()
+    settings.SCORES_CONNECTIONS = 2
+    with mock.patch.object(
+        scoring, "_people_in_parallel", wraps=scoring._people_in_parallel
+    ) as parallel:
+        runs = scoring.compute_scores(day=DAY, force=True)
+    groups = parallel.call_args.args[1]
+    assert sorted(len(group.chunks) for group in groups) == [1, 2]
+    assert sorted(c for group in groups for c in group.chunks) == sorted(
+        [department.pk, other_department.pk, third.pk]
+    )
+    assert len(one_pass) == 9 and _rows() == one_pass
+    assert sorted((r.status, r.rows) for r in runs) == [("succeeded", 3)] * 3
+    assert DepartmentSnapshot.objects.filter(date=DAY).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_groups_hold_about_as_many_people_each_and_a_range_of_their_ids():
+    small, large, middle = DepartmentFactory(), DepartmentFactory(), DepartmentFactory()
+    people = {
+        small: [UserFactory(department=small) for _ in range(2)],
+        large: [UserFactory(department=large) for _ in range(6)],
+        middle: [UserFactory(department=middle) for _ in range(4)],
+    }
+    UserFactory(department=large, is_active=False)  # counts for nothing
+    groups = scoring._groups([small.pk, large.pk, middle.pk], 2)
+    assert [group.chunks for group in groups] == [[small.pk, large.pk], [middle.pk]]
+    first = [p.pk for p in people[small] + people[large]]
+    assert groups[0].ids == (min(first), max(first))
+    assert groups[1].ids == (people[middle][0].pk, people[middle][-1].pk)
+    # never more groups than directorates; a directorate without people still has a group
+    empty = DepartmentFactory()
+    assert [g.chunks for g in scoring._groups([empty.pk], 4)] == [[empty.pk]]
