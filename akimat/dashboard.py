@@ -51,12 +51,8 @@ def may_see_dashboard(user: User) -> bool:
 
 
 def dashboard_departments(user: User) -> QuerySet[Department]:
-    """Directorates on a person's dashboard: all for the watchers, the headed ones for a head."""
-    if user.sees_every_directorate():
-        return Department.objects.all()
-    if user.has_role(Role.HEAD):
-        return Department.objects.filter(head=user)
-    return Department.objects.none()
+    """Directorates on a person's dashboard: those they oversee."""
+    return Department.objects.watched_by(user)
 
 
 # --- the figures -----------------------------------------------------------------------------

@@ -32,6 +32,17 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+class DepartmentQuerySet(models.QuerySet["Department"]):
+    def watched_by(self, user: User) -> DepartmentQuerySet:
+        """The directorates a person oversees (their boards, stand-ups and the dashboard): every
+        one for those who see every directorate, the headed ones for a head, none otherwise."""
+        if user.sees_every_directorate():
+            return self.all()
+        if user.has_role(Role.HEAD):
+            return self.filter(head=user)
+        return self.none()
+
+
 class Department(models.Model):
     """A directorate (управление) of the department under the deputy akim."""
 
@@ -47,6 +58,8 @@ class Department(models.Model):
         related_name="headed_departments",
     )
     history = HistoricalRecords()
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("directorate")

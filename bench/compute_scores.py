@@ -15,12 +15,14 @@ individual plan, a goal and a Monday tactic per person whose six occurrences are
 It then times, alternately and `--repeat` times each (the median is printed):
 
 - ours: `manage.py compute_scores --date D --force` (every person's snapshot and every
-  directorate's roll-up, the same code the night runs), and
+  directorate's roll-up, the same code the night runs), as configured (SCORES_CONNECTIONS,
+  2 by default: the directorates in two groups at once, each on a connection of its own),
+- the same command on one connection (SCORES_CONNECTIONS=1: one pass, as the floor), and
 - the floor: the one statement such a job cannot do without — each person's open and overdue
   counts for the day in a single aggregate over the tasks, upserted into a table of the same
   shape as the snapshots (FLOOR_SQL below, printed with the results),
 
-and prints ours ÷ floor at each scale and the growth from ×1 to ×10.
+and prints ours ÷ floor (both ways) at each scale and the growth from ×1 to ×10.
 """
 
 from __future__ import annotations
@@ -221,6 +223,7 @@ def measure(scale: int, repeat: int, server: str) -> dict[str, object]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     configure(f"{server}/{name}")
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -236,20 +239,30 @@ def measure(scale: int, repeat: int, server: str) -> dict[str, object]:
         result["people"] = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM akimat_department")
         result["directorates"] = cursor.fetchone()[0]
-    ours, floor = [], []
+    from django.test import override_settings
+
+    ours, single, floor = [], [], []
     params = {"day": day, "moment": scoring.end_of_day(day)}
+    command = ["compute_scores", "--date", day.isoformat(), "--force"]
     for _ in range(repeat):
         started = time.monotonic()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(FLOOR_SQL, params)
         floor.append(time.monotonic() - started)
         started = time.monotonic()
-        call_command("compute_scores", "--date", day.isoformat(), "--force", stdout=io.StringIO())
+        call_command(*command, stdout=io.StringIO())
         ours.append(time.monotonic() - started)
+        with override_settings(SCORES_CONNECTIONS=1):
+            started = time.monotonic()
+            call_command(*command, stdout=io.StringIO())
+            single.append(time.monotonic() - started)
     result["snapshots"] = PersonSnapshot.objects.filter(date=day).count()
     result["ours"] = statistics.median(ours)
+    result["single"] = statistics.median(single)
     result["floor"] = statistics.median(floor)
+    result["connections"] = settings.SCORES_CONNECTIONS
     result["ours_all"] = ours
+    result["single_all"] = single
     result["floor_all"] = floor
     return result
 
@@ -282,17 +295,29 @@ def main() -> None:
 
 
 def report(results: list[dict]) -> None:
+    connections = results[0]["connections"] if results else 1
     print("compute_scores for one date (the day before the run) — median of the runs, seconds")
-    print(f"machine: {os.cpu_count()} cores; PostgreSQL on the same machine\n")
-    header = f"{'scale':>5} {'tasks':>11} {'people':>8} {'dirs':>6} {'seed s':>7} {'ours s':>7} {'floor s':>8} {'ours/floor':>10}"
+    print(f"machine: {os.cpu_count()} cores; PostgreSQL on the same machine")
+    print(
+        f"ours: the command as configured (SCORES_CONNECTIONS={connections}: the directorates "
+        "in that many groups at once, a connection each);\n"
+        "1 conn: the same command on one connection (SCORES_CONNECTIONS=1), one pass; "
+        "the floor is one statement on one connection\n"
+    )
+    header = (
+        f"{'scale':>5} {'tasks':>11} {'people':>8} {'dirs':>6} {'seed s':>7} {'ours s':>7} "
+        f"{'1 conn s':>8} {'floor s':>8} {'ours/floor':>10} {'1 conn/floor':>12}"
+    )
     print(header)
     for r in results:
         print(
             f"x{r['scale']:<4} {r['tasks']:>11,} {r['people']:>8,} {r['directorates']:>6,} "
-            f"{r['seed']:>7.1f} {r['ours']:>7.2f} {r['floor']:>8.2f} {r['ours'] / r['floor']:>10.2f}"
+            f"{r['seed']:>7.1f} {r['ours']:>7.2f} {r['single']:>8.2f} {r['floor']:>8.2f} "
+            f"{r['ours'] / r['floor']:>10.2f} {r['single'] / r['floor']:>12.2f}"
         )
         print(
             f"       runs: ours {', '.join(f'{t:.2f}' for t in r['ours_all'])}; "
+            f"1 conn {', '.join(f'{t:.2f}' for t in r['single_all'])}; "
             f"floor {', '.join(f'{t:.2f}' for t in r['floor_all'])}; "
             f"snapshots written {r['snapshots']:,}"
         )
@@ -301,7 +326,8 @@ def report(results: list[dict]) -> None:
         factor = b["tasks"] / a["tasks"]
         print(
             f"\ngrowth x{a['scale']} → x{b['scale']} ({factor:.0f}× the tasks): "
-            f"ours ×{b['ours'] / a['ours']:.1f}, floor ×{b['floor'] / a['floor']:.1f}"
+            f"ours ×{b['ours'] / a['ours']:.1f}, 1 conn ×{b['single'] / a['single']:.1f}, "
+            f"floor ×{b['floor'] / a['floor']:.1f}"
         )
     print("\ngoals: ≤ 5 s at 1 M tasks, ≤ 55 s at 10 M, ≤ 1.5× the floor, growth ×10 → ≤ ×11")
     print("\nthe floor (FLOOR_SQL):" + FLOOR_SQL.rstrip())

@@ -9,17 +9,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from akimat.calendar import add_working_days
-from akimat.models import Department, Role, User
+from akimat.models import Department, User
 
 
 def departments_for(user: User) -> QuerySet[Department]:
-    """Directorates whose board and stand-up a person may open: all for the deputy, the
-    methodologist and the admin; their own for a head; none for anyone else."""
-    if user.sees_every_directorate():
-        return Department.objects.select_related("head")
-    if user.has_role(Role.HEAD):
-        return Department.objects.select_related("head").filter(head=user)
-    return Department.objects.none()
+    """Directorates whose board and stand-up a person may open: those they oversee (with their
+    heads)."""
+    return Department.objects.watched_by(user).select_related("head")
 
 
 def chosen_department(user: User, raw: str | None) -> tuple[Department, list[Department]]:

@@ -32,3 +32,18 @@ def test_full_name_is_surname_name_patronymic():
     assert str(person) == "Ахметова Айгерим Маратовна"
     assert person.get_short_name() == "Айгерим"
     assert str(UserFactory(username="nameless", first_name="", last_name="")) == "nameless"
+
+
+def test_the_directorates_a_person_oversees(
+    department, other_department, head, specialist, deputy, receptionist, methodologist
+):
+    from akimat.models import Department
+
+    everything = {department.pk, other_department.pk}
+    for watcher in (deputy, methodologist):
+        assert set(Department.objects.watched_by(watcher).values_list("pk", flat=True)) == (
+            everything
+        )
+    assert list(Department.objects.watched_by(head)) == [department]
+    for nobody in (specialist, receptionist):
+        assert not Department.objects.watched_by(nobody).exists()
