@@ -1,9 +1,10 @@
 """The nightly scores: each person's and each directorate's figures "as of the end of a day".
 
 Everything is set-based: one `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE` writes every
-person of a batch of chunks (directorates), a second one rolls the people up into their
+person of a group of chunks (directorates), a second one rolls the people up into their
 directorates. No Python loop ever walks people or tasks, so the number of queries is the same
-for five people or a hundred thousand.
+for five people or a hundred thousand. The groups (settings.SCORES_CONNECTIONS, cut along the
+people's ids) are written at once, each on a connection of its own.
 
 The rules (the README's "Nightly scores" section says the same in words):
 
@@ -199,6 +200,9 @@ people AS NOT MATERIALIZED (
     -- the tasks meet them already made
     OFFSET 0
 ),
+-- The same people read once for the small side aggregates and the result: were they planned
+-- inline there too, a nested loop over a handful of moves would work them out again per move.
+people_once AS MATERIALIZED (SELECT * FROM people),
 -- The calendar as one array of running working-day counts, so a task's age is two subscripts.
 cal AS (
     SELECT min(date) AS first,
@@ -232,7 +236,7 @@ person_moves AS (
     SELECT t.responsible_id AS person_id, count(*) AS moves
     FROM {move} m
     JOIN {task} t ON t.id = m.task_id
-    JOIN people p ON p.person_id = t.responsible_id
+    JOIN people_once p ON p.person_id = t.responsible_id
     WHERE m.state = 'approved' AND m.decided_at < %(moment)s
       AND m.decided_at >= p.period_from
       AND m.decided_at >= (SELECT min(period_from) FROM periods)
@@ -294,7 +298,7 @@ week AS (
     JOIN {plan} pl ON pl.id = g.plan_id
     JOIN {cycle} cy ON cy.id = pl.cycle_id
     JOIN {task} t ON t.id = o.task_id
-    JOIN people p ON p.person_id = t.responsible_id
+    JOIN people_once p ON p.person_id = t.responsible_id
     -- a tactic-task is due within its own week (plans.services.WeekCalendar), so only those due
     -- within a week of the moment can be of the week holding D: a sieve before the joins
     WHERE o.due > %(moment)s - interval '8 days' AND o.due < %(moment)s + interval '8 days'
@@ -321,7 +325,7 @@ s AS (
            p.period_start,
            CASE WHEN COALESCE(w.week_due, 0) = 0 THEN NULL
                 ELSE ROUND(100.0 * w.week_on_time / w.week_due, 2) END AS week_score
-    FROM people p
+    FROM people_once p
     LEFT JOIN per_person pp ON pp.person_id = p.person_id
     LEFT JOIN person_moves pm ON pm.person_id = p.person_id
     LEFT JOIN week w ON w.person_id = p.person_id
