@@ -380,7 +380,12 @@ class ScoreRun(models.Model):
         verbose_name = _("score run")
         verbose_name_plural = _("score runs")
         ordering: ClassVar = ["-started_at", "-pk"]
-        indexes: ClassVar = [models.Index(fields=["date", "chunk"])]
+        indexes: ClassVar = [
+            models.Index(fields=["date", "chunk"]),
+            # the dashboard's banner reads the latest run on every page (a chunk a directorate a
+            # night: tens of thousands of rows within months)
+            models.Index(fields=["-started_at"], name="score_run_latest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} / {self.chunk_id}: {self.get_status_display()}"
