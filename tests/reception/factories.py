@@ -6,6 +6,8 @@ visits) at chosen moments without going through the desk.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 from django.utils import timezone
 
@@ -21,6 +23,10 @@ from reception.models import (
     VisitorKind,
 )
 from tests.factories import DepartmentFactory, UserFactory
+
+# A weekday at 11:00 in Almaty, for tests whose visitors came minutes "ago": they came today (run
+# just after midnight, they would belong to yesterday's queue, which nobody calls).
+MIDDAY = dt.datetime(2026, 11, 18, 11, tzinfo=dt.timezone(dt.timedelta(hours=5)))
 
 
 def valid_identifier(first_ten: str) -> str:

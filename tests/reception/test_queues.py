@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from reception.models import Outcome, VisitStatus
 from reception.queues import directorate_queues, ticket_estimate, wait_minutes
 from tests.factories import UserFactory
-from tests.reception.factories import DeskFactory, ServiceFactory, ShiftFactory, VisitFactory
+from tests.reception.factories import (
+    MIDDAY,
+    DeskFactory,
+    ServiceFactory,
+    ShiftFactory,
+    VisitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +44,7 @@ def _done(service, minutes: int, official) -> None:
     )
 
 
+@time_machine.travel(MIDDAY, tick=True)
 def test_a_ticket_behind_five_people_with_two_desks_and_twelve_minute_services(service):
     """Two desks serve the service; today's services took 10 and 14 minutes (average 12); five
     people arrived earlier: 12 × 5 ÷ 2 = 30 minutes."""
@@ -58,6 +66,7 @@ def test_a_ticket_behind_five_people_with_two_desks_and_twelve_minute_services(s
     assert estimate.minutes == 30
 
 
+@time_machine.travel(MIDDAY, tick=True)
 def test_a_priority_visitor_has_only_earlier_priority_visitors_ahead(service):
     ShiftFactory(desk=DeskFactory(number=1), services=[service])
     now = timezone.now()

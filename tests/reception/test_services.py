@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
@@ -25,7 +26,7 @@ from reception.models import (
     VisitStatus,
 )
 from tasks.models import Source, Status, Task
-from tests.reception.factories import DeskFactory, ServiceFactory, bin_
+from tests.reception.factories import MIDDAY, DeskFactory, ServiceFactory, bin_
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,7 @@ def test_a_desk_left_open_yesterday_is_closed_when_opened_again(official, servic
     assert Shift.objects.filter(closed_at__isnull=False).count() == 1
 
 
+@time_machine.travel(MIDDAY, tick=True)
 def test_call_next_takes_priority_visitors_first_then_the_longest_waiting(
     receptionist, official, service, other_service, desk
 ):
@@ -267,6 +269,7 @@ def test_hold_resume_no_show_and_gone(receptionist, official, service, desk):
         services.mark_left(receptionist=official, visit=held)
 
 
+@time_machine.travel(MIDDAY, tick=True)
 def test_a_transfer_keeps_the_number_and_the_arrival_and_logs_the_meeting(
     receptionist, official, service, other_service, desk
 ):

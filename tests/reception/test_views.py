@@ -9,6 +9,7 @@ import json
 
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from reception.models import (
 from tasks.models import Status, Task
 from tests.factories import UserFactory
 from tests.reception.factories import (
+    MIDDAY,
     DeskFactory,
     ServiceFactory,
     ShiftFactory,
@@ -172,6 +174,7 @@ def test_lookup_and_registration_are_for_the_reception_only(client, specialist, 
     assert not Visit.objects.exists()
 
 
+@time_machine.travel(MIDDAY, tick=True)
 def test_the_waiting_list_colours_each_wait_against_the_norm(client, receptionist, service):
     now = timezone.now()
     VisitFactory(service=service, number=1, arrived_at=now - dt.timedelta(minutes=20))
