@@ -3,14 +3,14 @@ head with about twenty overdue tasks of their own, and opens one — all without
 
 from __future__ import annotations
 
-import importlib
 import io
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from akimat.models import BonusPolicy, User
+from akimat import scoring
+from akimat.models import User
 from tasks.models import Task
 from tests.tasks.test_browser import sign_in
 
@@ -22,8 +22,7 @@ def test_the_deputy_drills_into_agriculture_and_opens_an_overdue_task_of_its_hea
 ):
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     # A transactional test's flush also empties the migration's default bonus policy.
-    default = importlib.import_module("akimat.migrations.0004_default_bonus_policy").DEFAULT
-    BonusPolicy.objects.get_or_create(valid_from=default["valid_from"], defaults=default)
+    scoring.ensure_default_policy()
     head = User.objects.get(username="head.agriculture")
     overdue = Task.objects.overdue().filter(responsible=head).count()
     assert 15 <= overdue <= 25  # the article's head: about twenty overdue tasks

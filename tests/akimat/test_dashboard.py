@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib
 import io
 import json
 from decimal import Decimal
@@ -16,7 +15,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from akimat import freshness
+from akimat import freshness, scoring
 from akimat.calendar import ensure_calendar
 from akimat.models import BonusPolicy, DepartmentSnapshot, ScoreRun
 from tasks.models import Status
@@ -42,8 +41,7 @@ FRIDAY = deadline_from(dt.date(2026, 11, 20))  # not yet due
 @pytest.fixture
 def default_policy(db):
     """The migration's default bonus policy (a transactional test's flush empties the table)."""
-    default = importlib.import_module("akimat.migrations.0004_default_bonus_policy").DEFAULT
-    return BonusPolicy.objects.get_or_create(valid_from=default["valid_from"], defaults=default)[0]
+    return scoring.ensure_default_policy()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ quarter, who sees whose score, the dispute flow, bad input, and a fixed query co
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 from decimal import Decimal
 
@@ -35,8 +34,7 @@ MONDAY, TUESDAY = dt.date(2026, 11, 16), dt.date(2026, 11, 17)
 @pytest.fixture
 def default_policy(db):
     """The migration's default bonus policy (a transactional test's flush empties the table)."""
-    default = importlib.import_module("akimat.migrations.0004_default_bonus_policy").DEFAULT
-    return BonusPolicy.objects.get_or_create(valid_from=default["valid_from"], defaults=default)[0]
+    return scoring.ensure_default_policy()
 
 
 @pytest.fixture(autouse=True)

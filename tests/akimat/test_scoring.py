@@ -43,14 +43,12 @@ def _calendar(db):
 @pytest.fixture(autouse=True)
 def _default_policy(db):
     """The migration's policy (a transactional test's flush elsewhere may have emptied it)."""
-    default_policy()
+    scoring.ensure_default_policy()
 
 
-def default_policy() -> BonusPolicy:
-    defaults = importlib.import_module("akimat.migrations.0004_default_bonus_policy").DEFAULT
-    return BonusPolicy.objects.get_or_create(valid_from=defaults["valid_from"], defaults=defaults)[
-        0
-    ]
+def test_the_default_policy_made_again_is_the_one_the_migration_made():
+    frozen = importlib.import_module("akimat.migrations.0004_default_bonus_policy").DEFAULT
+    assert frozen == scoring.DEFAULT_POLICY
 
 
 def task(person, deadline: dt.datetime, **kwargs):

@@ -11,13 +11,12 @@ from django.db.models import Count
 
 from akimat import scoring
 from akimat.models import DepartmentSnapshot, PersonSnapshot, User
-from tests.akimat.test_scoring import default_policy
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_back_fills_a_snapshot_for_every_person_and_day_of_the_cycle_so_far():
-    default_policy()
+    scoring.ensure_default_policy()
     out = io.StringIO()
     call_command("seed_demo", stdout=out, stderr=io.StringIO())
     end = scoring.yesterday()

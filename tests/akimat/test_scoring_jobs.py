@@ -21,7 +21,6 @@ from akimat.calendar import ensure_calendar
 from akimat.models import DepartmentSnapshot, PersonSnapshot, ScoreRun
 from tasks.models import Status
 from tests.akimat.test_jobs import database_url_of_this_test, worker  # noqa: F401
-from tests.akimat.test_scoring import default_policy
 from tests.factories import DepartmentFactory, UserFactory
 from tests.tasks.factories import TaskFactory
 
@@ -35,7 +34,7 @@ def at(day: dt.date, hour: int = 18, minute: int = 30) -> dt.datetime:
 
 def seed(*departments) -> None:
     ensure_calendar(start=dt.date(2022, 1, 1), end=dt.date(2025, 12, 31))
-    default_policy()
+    scoring.ensure_default_policy()
     for department in departments:
         for _ in range(3):
             person = UserFactory(department=department)
