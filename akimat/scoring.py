@@ -388,12 +388,16 @@ def _sql(template: str, **extra: str) -> str:
     return template.format(**_tables(), bonus=BONUS_SQL, **extra)
 
 
-def _tune(cursor) -> list[str]:  # type: ignore[no-untyped-def]
-    """Switch the transaction to the figures' settings (TUNE_SQL); the old values to restore.
-    A failure rolls the transaction (or savepoint) back, and the settings with it."""
-    cursor.execute(TUNE_SQL, [settings.TIME_ZONE, FIGURES_WORK_MEM])
-    zone, jit, work_mem, *_ = cursor.fetchone()
-    return [zone, jit, work_mem]
+@contextmanager
+def _tuned() -> Iterator[CursorWrapper]:
+    """A cursor with the transaction switched to the figures' settings (TUNE_SQL) until the
+    block ends, then put back. A failure rolls the transaction (or savepoint) back, and the
+    settings with it."""
+    with connection.cursor() as cursor:
+        cursor.execute(TUNE_SQL, [settings.TIME_ZONE, FIGURES_WORK_MEM])
+        zone, jit, work_mem, *_ = cursor.fetchone()
+        yield cursor
+        cursor.execute(RESTORE_SQL, [zone, jit, work_mem])
 
 
 def figures_sql() -> str:
@@ -484,10 +488,8 @@ def figures_statement(
     params = _params(
         as_of, departments=departments, policy=policy, now=timezone.now(), people=people
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        old = _tune(cursor)
+    with transaction.atomic(), _tuned() as cursor:
         yield cursor, figures_sql(), params
-        cursor.execute(RESTORE_SQL, old)
 
 
 def person_figures(
@@ -668,11 +670,10 @@ def _write_people(
     )
     sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
     params = _params(day, departments=departments, policy=policy, now=now, ids=ids)
-    with connection.cursor() as cursor:
-        old = _tune(cursor)
+    with _tuned() as cursor:
         cursor.execute(sql, params)
         written = dict(cursor.fetchall())
-        cursor.execute(RESTORE_SQL, old)
+    with connection.cursor() as cursor:
         cursor.execute(_sql(DELETE_STALE_SQL), params)
     return written
 
