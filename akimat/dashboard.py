@@ -211,7 +211,7 @@ def overdue_tasks(as_of: dt.date, *, person: User, department: Department) -> li
         Task.objects.for_department(department.pk)
         .overdue()
         .filter(responsible=person)
-        .with_overdue_days(as_of)
+        .with_figures()
         .select_related("author")
         .order_by("deadline", "pk")
     )
@@ -222,7 +222,7 @@ def oldest_overdue(as_of: dt.date, departments: list[int]) -> list[Task]:
     return list(
         Task.objects.overdue()
         .filter(department__in=departments)
-        .with_overdue_days(as_of)
+        .with_figures()
         .select_related("responsible", "department")
         .order_by("deadline", "pk")[:OLDEST_SHOWN]
     )

@@ -264,6 +264,8 @@ class Counters(models.Model):
     )
     open = models.PositiveIntegerField(_("open"), default=0)
     overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    # Results handed in by the deadline and awaiting acceptance: open, but not overdue.
+    awaiting = models.PositiveIntegerField(_("handed in, awaiting acceptance"), default=0)
     overdue_days = models.PositiveIntegerField(_("overdue working days"), default=0)
     overdue_1_3 = models.PositiveIntegerField(_("overdue 1–3 working days"), default=0)
     overdue_4_10 = models.PositiveIntegerField(_("overdue 4–10 working days"), default=0)

@@ -58,7 +58,7 @@ from akimat.models import (
     User,
 )
 from plans.models import Cycle, Goal, Occurrence, Plan, Tactic
-from tasks.models import Absence, DeadlineChange, Task
+from tasks.models import AGE_OLD_OVER, AGE_RECENT_MAX, Absence, DeadlineChange, Task
 
 TWO_PLACES = Decimal("0.01")
 # The lock key of (date, chunk): one 64-bit number, this namespace in the top bits.
@@ -105,6 +105,7 @@ CALENDAR_YEARS = 3
 COUNTERS = (
     "open",
     "overdue",
+    "awaiting",
     "overdue_days",
     "overdue_1_3",
     "overdue_4_10",
@@ -138,6 +139,8 @@ def _tables() -> dict[str, str]:
         "department": Department,
         "calendar": CalendarDay,
         "task": Task,
+        "task_history": Task.history.model,
+        "user_history": User.history.model,
         "move": DeadlineChange,
         "absence": Absence,
         "cycle": Cycle,
@@ -179,12 +182,52 @@ WITH periods AS NOT MATERIALIZED (
         WHERE d.id = ANY(%(departments)s)
     ) x
 ),
--- The people of the chunk with their period and, for those who were ever away, the sorted
--- working days of their absences up to D (so the days away after a deadline are a count of the
--- array's days past it: its length less `width_bucket`).
+-- People and tasks changed after the moment, as they were at the moment: the latest row of
+-- their history before it (django-simple-history writes one with every change). Everything
+-- else is as it is now. So a person who moved to another directorate, or a task handed to
+-- someone else, submitted, accepted or returned since, counts as it did at the end of D.
+-- For last night this is nearly nothing; both lookups go through the history's indexes.
+users_then AS MATERIALIZED (
+    SELECT DISTINCT ON (h.id) h.id, h.department_id, h.is_active
+    FROM {user_history} h
+    WHERE h.history_date < %(moment)s
+      AND h.id IN (SELECT id FROM {user_history} WHERE history_date >= %(moment)s)
+    ORDER BY h.id, h.history_date DESC, h.history_id DESC
+),
+tasks_then AS MATERIALIZED (
+    SELECT DISTINCT ON (h.id) h.id, h.responsible_id, h.status, h.submitted_at,
+           h.returned_at, h.done_at, h.cancelled_at
+    FROM {task_history} h
+    WHERE h.history_date < %(moment)s
+      AND h.id IN (SELECT id FROM {task_history} WHERE history_date >= %(moment)s)
+    ORDER BY h.id, h.history_date DESC, h.history_id DESC
+),
+-- Every task as it was at the moment (the fields the figures read).
+tasks_at AS NOT MATERIALIZED (
+    SELECT t.id, t.created_at, t.deadline,
+           CASE WHEN th.id IS NULL THEN t.responsible_id ELSE th.responsible_id END
+               AS responsible_id,
+           CASE WHEN th.id IS NULL THEN t.status ELSE th.status END AS status,
+           CASE WHEN th.id IS NULL THEN t.submitted_at ELSE th.submitted_at END AS submitted_at,
+           CASE WHEN th.id IS NULL THEN t.returned_at ELSE th.returned_at END AS returned_at,
+           CASE WHEN th.id IS NULL THEN t.done_at ELSE th.done_at END AS done_at,
+           CASE WHEN th.id IS NULL THEN t.cancelled_at ELSE th.cancelled_at END AS cancelled_at
+    FROM {task} t
+    LEFT JOIN tasks_then th ON th.id = t.id
+),
+-- The people of the chunk (in its directorates at the moment) with their period and, for those
+-- who were ever away, the sorted working days of their absences up to D (so the days away after
+-- a deadline are a count of the array's days past it: its length less `width_bucket`).
 people AS NOT MATERIALIZED (
     SELECT u.id AS person_id, u.department_id, pr.period_start, pr.period_from, aw.away
-    FROM {user} u
+    FROM (
+        SELECT u.id,
+               CASE WHEN ut.id IS NULL THEN u.department_id ELSE ut.department_id END
+                   AS department_id,
+               CASE WHEN ut.id IS NULL THEN u.is_active ELSE ut.is_active END AS is_active
+        FROM {user} u
+        LEFT JOIN users_then ut ON ut.id = u.id
+    ) u
     JOIN periods pr ON pr.department_id = u.department_id
     LEFT JOIN (
         SELECT a.user_id, array_agg(DISTINCT d.date ORDER BY d.date) AS away
@@ -235,16 +278,18 @@ moves AS (
 person_moves AS (
     SELECT t.responsible_id AS person_id, count(*) AS moves
     FROM {move} m
-    JOIN {task} t ON t.id = m.task_id
+    JOIN tasks_at t ON t.id = m.task_id
     JOIN people_once p ON p.person_id = t.responsible_id
     WHERE m.state = 'approved' AND m.decided_at < %(moment)s
       AND m.decided_at >= p.period_from
       AND m.decided_at >= (SELECT min(period_from) FROM periods)
     GROUP BY t.responsible_id
 ),
--- One row per task counted at the moment: its state (0 done before the period, 1 open,
--- 2 overdue, 3 done on time in the period, 4 done late in the period) and, when overdue, its age
--- in working days after the deadline's date up to D, less the days the person was away.
+-- One row per task counted at the moment: its state (0 done before the period, 1 open, 2 overdue,
+-- 3 done on time in the period, 4 done late in the period, 5 open but handed in on time and
+-- awaiting acceptance) and, when overdue, its age in working days after the deadline's date up
+-- to D, less the days the person was away. The rules are tasks.models' (overdue_at,
+-- handed_in_on_time, done_on_time); tests/akimat/test_figures_agree.py proves they agree.
 judged AS (
     SELECT person_id, state,
            CASE WHEN state = 2 THEN
@@ -253,35 +298,47 @@ judged AS (
                - COALESCE(cardinality(away) - width_bucket(due_day, away), 0)
            END AS age
     FROM (
-        SELECT t.responsible_id AS person_id, p.away, d.due::date AS due_day,
-               CASE WHEN t.status = 'done' AND t.done_at < %(moment)s THEN
-                         CASE WHEN t.done_at < p.period_from THEN 0
-                              WHEN t.done_at <= d.due THEN 3 ELSE 4 END
+        SELECT f.responsible_id AS person_id, p.away, d.due::date AS due_day,
+               CASE WHEN f.status = 'done' AND f.done_at < %(moment)s THEN
+                         CASE WHEN f.done_at < p.period_from THEN 0
+                              -- done on time: the result handed in by the deadline
+                              WHEN COALESCE(f.submitted_at, f.done_at) <= d.due THEN 3
+                              ELSE 4 END
+                    -- handed in by the deadline and still awaiting a decision at the moment
+                    WHEN f.submitted_at < %(moment)s AND f.submitted_at <= d.due
+                         AND (f.status = 'awaiting'
+                              OR f.status = 'done'
+                              OR (f.returned_at > f.submitted_at
+                                  AND f.returned_at >= %(moment)s)) THEN 5
                     WHEN d.due < %(moment)s THEN 2
                     ELSE 1 END AS state
-        FROM {task} t
-        JOIN people p ON p.person_id = t.responsible_id
-        LEFT JOIN moves mv ON mv.task_id = t.id
-        CROSS JOIN LATERAL (SELECT COALESCE(mv.due, t.deadline) AS due) d
-        WHERE t.created_at < %(moment)s
-          -- a cheap first sieve when the people are a range of ids (a group of a parallel run)
-          AND (%(ids_from)s::int IS NULL OR t.responsible_id BETWEEN %(ids_from)s AND %(ids_to)s)
+        FROM tasks_at f
+        JOIN people p ON p.person_id = f.responsible_id
+        LEFT JOIN moves mv ON mv.task_id = f.id
+        CROSS JOIN LATERAL (SELECT COALESCE(mv.due, f.deadline) AS due) d
+        WHERE f.created_at < %(moment)s
+          -- a cheap first sieve when the people are a range of ids (a group of a parallel run);
+          -- people who changed directorate since the moment may lie outside it
+          AND (%(ids_from)s::int IS NULL
+               OR f.responsible_id BETWEEN %(ids_from)s AND %(ids_to)s
+               OR f.responsible_id IN (SELECT id FROM users_then))
           -- done before every period began, or cancelled by the moment: counts nowhere
-          AND (t.status <> 'done' OR t.done_at >= (SELECT min(period_from) FROM periods))
-          AND NOT (t.status = 'cancelled'
-                   AND COALESCE(t.cancelled_at, t.created_at) < %(moment)s)
+          AND (f.status <> 'done' OR f.done_at >= (SELECT min(period_from) FROM periods))
+          AND NOT (f.status = 'cancelled'
+                   AND COALESCE(f.cancelled_at, f.created_at) < %(moment)s)
     ) t
     -- the age is computed once per task, though the aggregates below read it four times
     OFFSET 0
 ),
 per_person AS (
     SELECT person_id,
-           count(*) FILTER (WHERE state IN (1, 2)) AS open,
+           count(*) FILTER (WHERE state IN (1, 2, 5)) AS open,
            count(*) FILTER (WHERE state = 2) AS overdue,
+           count(*) FILTER (WHERE state = 5) AS awaiting,
            sum(age) AS overdue_days,
-           count(*) FILTER (WHERE age <= 3) AS overdue_1_3,
-           count(*) FILTER (WHERE age BETWEEN 4 AND 10) AS overdue_4_10,
-           count(*) FILTER (WHERE age > 10) AS overdue_over_10,
+           count(*) FILTER (WHERE age <= %(age_recent)s) AS overdue_1_3,
+           count(*) FILTER (WHERE age > %(age_recent)s AND age <= %(age_old)s) AS overdue_4_10,
+           count(*) FILTER (WHERE age > %(age_old)s) AS overdue_over_10,
            count(*) FILTER (WHERE state = 3) AS done_on_time,
            count(*) FILTER (WHERE state = 4) AS done_late
     FROM judged
@@ -297,7 +354,7 @@ week AS (
     JOIN {goal} g ON g.id = ta.goal_id
     JOIN {plan} pl ON pl.id = g.plan_id
     JOIN {cycle} cy ON cy.id = pl.cycle_id
-    JOIN {task} t ON t.id = o.task_id
+    JOIN tasks_at t ON t.id = o.task_id
     JOIN people_once p ON p.person_id = t.responsible_id
     -- a tactic-task is due within its own week (plans.services.WeekCalendar), so only those due
     -- within a week of the moment can be of the week holding D: a sieve before the joins
@@ -313,6 +370,7 @@ s AS (
     SELECT %(day)s::date AS date, p.person_id, p.department_id, %(policy)s::int AS policy_id,
            COALESCE(pp.open, 0)::int AS open,
            COALESCE(pp.overdue, 0)::int AS overdue,
+           COALESCE(pp.awaiting, 0)::int AS awaiting,
            COALESCE(pp.overdue_days, 0)::int AS overdue_days,
            COALESCE(pp.overdue_1_3, 0)::int AS overdue_1_3,
            COALESCE(pp.overdue_4_10, 0)::int AS overdue_4_10,
@@ -331,7 +389,7 @@ s AS (
     LEFT JOIN week w ON w.person_id = p.person_id
 )
 SELECT s.date, s.person_id, s.department_id, s.policy_id,
-       s.open, s.overdue, s.overdue_days, s.overdue_1_3, s.overdue_4_10, s.overdue_over_10,
+       s.open, s.overdue, s.awaiting, s.overdue_days, s.overdue_1_3, s.overdue_4_10, s.overdue_over_10,
        s.done_on_time, s.done_late, s.deadline_moves, s.week_due, s.week_on_time,
        s.period_start, s.week_score, {bonus} AS bonus, %(now)s::timestamptz AS computed_at
 FROM s JOIN {policy} bp ON bp.id = s.policy_id
@@ -437,6 +495,8 @@ def _params(
         "policy": policy.pk,
         "ids_from": ids[0] if ids else None,
         "ids_to": ids[1] if ids else None,
+        "age_recent": AGE_RECENT_MAX,
+        "age_old": AGE_OLD_OVER,
     }
 
 

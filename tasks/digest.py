@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from akimat.calendar import ensure_calendar
 from akimat.models import CalendarDay, User
-from tasks.models import Notification, Status, Task
+from tasks.models import IN_WORK_STATUSES, Notification, Status, Task, overdue_at
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +80,13 @@ def _collect(*, today: dt.date, since: dt.datetime) -> dict[int, Digest]:
         return digests.setdefault(user.pk, Digest(user=user))
 
     start_of_today, start_of_tomorrow = _start_of(today), _start_of(today + dt.timedelta(days=1))
+    # Overdue as the day begins (tasks.models.overdue_at), or still in work and due today.
     due = (
-        Task.objects.open()
-        .filter(deadline__lt=start_of_tomorrow, responsible__is_active=True)
+        Task.objects.filter(
+            overdue_at(start_of_today)
+            | Q(status__in=IN_WORK_STATUSES, deadline__lt=start_of_tomorrow)
+        )
+        .filter(responsible__is_active=True)
         .exclude(responsible__email="")
         .select_related("responsible")
         .order_by("deadline", "pk")

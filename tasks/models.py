@@ -11,8 +11,20 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +48,46 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_ACCEPTANCE, Status.RETURNED)
+# Open and still with the executor (not handed in).
+IN_WORK_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.RETURNED)
 CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+
+# --- the figures' rules ----------------------------------------------------------------------
+# Each rule about a task's figures is written here once, as a Q or an annotation that every page
+# uses (My tasks, the board, the stand-up, the digest, the task page, the dashboard's lists). The
+# nightly SQL (akimat/scoring.py, FIGURES_SQL) repeats them for speed over millions of tasks;
+# tests/akimat/test_figures_agree.py proves on generated data that the two agree.
+
+# Due soon: the deadline falls within this many working days from today.
+DUE_SOON_WORKING_DAYS = 2
+# The age buckets of overdue work, in working days: up to 3 (a task due today counts here), 4 to
+# 10, over 10.
+AGE_RECENT_MAX = 3
+AGE_OLD_OVER = 10
+# Behind schedule: at least this share of the time between setting and deadline is used, and
+# the checklist is ticked less than half as far (20 % ticked at 80 % of the time).
+BEHIND_AFTER_TIME_USED = 0.5
+BEHIND_RATIO = 0.5
+
+
+def handed_in_on_time() -> Q:
+    """Awaiting acceptance with the result handed in by the deadline: the executor's part is done
+    on time, and the wait is the deciding person's, not the executor's."""
+    return Q(status=Status.AWAITING_ACCEPTANCE, submitted_at__lte=F("deadline"))
+
+
+def overdue_at(at: dt.datetime) -> Q:
+    """Overdue at `at`: open, the deadline passed, and not handed in on time."""
+    return Q(status__in=OPEN_STATUSES, deadline__lt=at) & ~handed_in_on_time()
+
+
+def done_on_time() -> Q:
+    """Done, the result handed in by the deadline (a task one set oneself: accepted at once)."""
+    return Q(status=Status.DONE) & (
+        Q(submitted_at__lte=F("deadline"))
+        | Q(submitted_at__isnull=True, done_at__lte=F("deadline"))
+    )
 
 
 class Priority(models.IntegerChoices):
@@ -74,35 +125,102 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, at: dt.datetime | None = None) -> TaskQuerySet:
-        return self.open().filter(deadline__lt=at or timezone.now())
+        return self.filter(overdue_at(at or timezone.now()))
 
     def for_department(self, department_id: int) -> TaskQuerySet:
         return self.filter(department_id=department_id)
 
-    def with_overdue_days(self, today: dt.date) -> TaskQuerySet:
-        """Annotate `overdue_days`: working days after the deadline's date up to `today`, not
-        counting days the responsible person was absent (one correlated subquery, no loop)."""
+    def with_figures(self, at: dt.datetime | None = None) -> TaskQuerySet:
+        """Annotate each task's figures at `at` (now), in the same query: `is_overdue`,
+        `overdue_days` (working days after the deadline's date up to that day, less the days the
+        responsible person was away), `due_soon`, `awaiting_days` (working days a handed-in result
+        has waited for acceptance), and the checklist's `checklist_total`, `checklist_done` and
+        `behind_schedule`."""
         from akimat.models import CalendarDay
 
+        at = at or timezone.now()
+        today = timezone.localdate(at)
         absent = Absence.objects.filter(
             user=OuterRef(OuterRef("responsible")),
             start__lte=OuterRef("date"),
             end__gte=OuterRef("date"),
         )
-        days = (
-            CalendarDay.objects.filter(
-                is_working=True, date__gt=OuterRef("deadline_date"), date__lte=today
+
+        def working_days_after(field: str, *, less_absences: bool = False) -> Subquery:
+            days = CalendarDay.objects.filter(
+                is_working=True, date__gt=OuterRef(field), date__lte=today
             )
-            .exclude(Exists(absent))
-            .order_by()
-            .annotate(n=Func(F("date"), function="COUNT", output_field=models.IntegerField()))
-            .values("n")
+            if less_absences:
+                days = days.exclude(Exists(absent))
+            return Subquery(
+                days.order_by()
+                .annotate(n=Func(F("date"), function="COUNT", output_field=models.IntegerField()))
+                .values("n")
+            )
+
+        soon = (
+            CalendarDay.objects.filter(is_working=True, date__gt=today)
+            .order_by("date")
+            .values("date")[DUE_SOON_WORKING_DAYS - 1 : DUE_SOON_WORKING_DAYS]
         )
-        return self.annotate(deadline_date=TruncDate("deadline")).annotate(
+        checklist = ChecklistItem.objects.filter(task=OuterRef("pk")).order_by().values("task")
+        count = Func(F("pk"), function="COUNT", output_field=models.IntegerField())
+        span = ExpressionWrapper(
+            F("deadline") - F("created_at"), output_field=models.DurationField()
+        )
+        used = ExpressionWrapper(Value(at) - F("created_at"), output_field=models.DurationField())
+        return self.annotate(
+            deadline_date=TruncDate("deadline"),
+            submitted_date=TruncDate("submitted_at"),
+            is_overdue=ExpressionWrapper(overdue_at(at), output_field=models.BooleanField()),
             overdue_days=Case(
-                When(status__in=OPEN_STATUSES, then=Coalesce(Subquery(days), 0)),
+                When(
+                    overdue_at(at),
+                    then=Coalesce(working_days_after("deadline_date", less_absences=True), 0),
+                ),
                 default=Value(0),
                 output_field=models.IntegerField(),
+            ),
+            due_soon=ExpressionWrapper(
+                Q(status__in=IN_WORK_STATUSES, deadline__gte=at)
+                & Q(deadline_date__lte=Subquery(soon)),
+                output_field=models.BooleanField(),
+            ),
+            awaiting_days=Case(
+                When(
+                    status=Status.AWAITING_ACCEPTANCE,
+                    then=Coalesce(working_days_after("submitted_date"), 0),
+                ),
+                default=Value(0),
+                output_field=models.IntegerField(),
+            ),
+            checklist_total=Coalesce(Subquery(checklist.annotate(n=count).values("n")), 0),
+            checklist_done=Coalesce(
+                Subquery(checklist.filter(is_done=True).annotate(n=count).values("n")), 0
+            ),
+        ).annotate(
+            behind_schedule=ExpressionWrapper(
+                Q(status__in=IN_WORK_STATUSES, deadline__gt=at, checklist_total__gt=0)
+                & Q(
+                    GreaterThanOrEqual(
+                        ExpressionWrapper(
+                            used / BEHIND_AFTER_TIME_USED, output_field=models.DurationField()
+                        ),
+                        span,
+                    )
+                )
+                & Q(
+                    LessThan(
+                        ExpressionWrapper(
+                            span * F("checklist_done") / BEHIND_RATIO,
+                            output_field=models.DurationField(),
+                        ),
+                        ExpressionWrapper(
+                            used * F("checklist_total"), output_field=models.DurationField()
+                        ),
+                    )
+                ),
+                output_field=models.BooleanField(),
             )
         )
 
@@ -200,15 +318,6 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    def is_overdue(self, at: dt.datetime | None = None) -> bool:
-        return self.is_open and self.deadline < (at or timezone.now())
-
-    @property
-    def is_done_late(self) -> bool:
-        return (
-            self.status == Status.DONE and self.done_at is not None and self.done_at > self.deadline
-        )
 
     @property
     def is_self_set(self) -> bool:

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
-from tasks.models import OPEN_STATUSES, Priority, Source, Status, Task
+from tasks.models import OPEN_STATUSES, Priority, Source, Status, Task, overdue_at
 from tasks.views.common import chosen_department, end_of, week_bounds
 
 TEMPLATE = "tasks/board.html"
@@ -61,12 +61,12 @@ def board_rows(department: Department, filters: dict[str, int | str]) -> tuple[l
     per_person = (
         Task.objects.for_department(department.pk)
         .filter(is_open | done_this_week, **filters)
-        .with_overdue_days(today)
+        .with_figures(now)
         .order_by()
         .values("responsible")
         .annotate(
             open=Count("pk", filter=is_open),
-            overdue=Count("pk", filter=is_open & Q(deadline__lt=now)),
+            overdue=Count("pk", filter=overdue_at(now)),
             due_this_week=Count(
                 "pk", filter=is_open & Q(deadline__gte=now, deadline__lt=end_of(sunday))
             ),
@@ -89,7 +89,7 @@ def person_tasks(department: Department, person: User, filters: dict[str, int | 
         Task.objects.for_department(department.pk)
         .open()
         .filter(responsible=person, **filters)
-        .with_overdue_days(timezone.localdate())
+        .with_figures()
         .order_by("deadline", "pk")
     )
 

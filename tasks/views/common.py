@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from akimat.calendar import add_working_days
 from akimat.models import Department, User
 
 
@@ -45,8 +44,3 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 def end_of(day: dt.date) -> dt.datetime:
     """The first moment after `day`, local time (for `deadline__lt`)."""
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
-
-
-def due_soon_limit(today: dt.date) -> dt.date:
-    """Due soon = deadline within two working days."""
-    return add_working_days(today, 2)

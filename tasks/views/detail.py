@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -19,10 +18,10 @@ from tasks.timeline import build_timeline
 
 
 def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
-    user, today = request.user, timezone.localdate()
+    user = request.user
     task = get_object_or_404(
         Task.objects.visible_to(user)
-        .with_overdue_days(today)
+        .with_figures()
         .select_related("author", "responsible", "department__head"),
         pk=pk,
     )

@@ -1,9 +1,9 @@
-"""My tasks: overdue, today, this week, later, and what awaits my acceptance."""
+"""My tasks: overdue, today, this week, later, handed in, and what awaits my acceptance."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from akimat.http import HtmxRequest
 from akimat.models import Department
 from tasks.models import OPEN_STATUSES, ChecklistItem, DeadlineChange, Status, Task
 from tasks.services import actions_for
-from tasks.views.common import due_soon_limit, end_of, week_bounds
+from tasks.views.common import end_of, week_bounds
 
 
 def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
@@ -31,13 +31,11 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
         Task.objects.open()
         .filter(Q(responsible=user) | Q(pk__in=co_ids))
         .annotate(
-            checklist_total=Count("checklist", distinct=True),
-            checklist_done=Count("checklist", filter=Q(checklist__is_done=True), distinct=True),
             move_pending=Exists(
                 DeadlineChange.objects.filter(task=OuterRef("pk"), state="pending")
             ),
         )
-        .with_overdue_days(today)
+        .with_figures(now)
         .select_related("author", "responsible", "department")
         .prefetch_related(
             Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "pk"))
@@ -49,7 +47,7 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
         .filter(Q(author=user) | Q(department_id__in=headed))
         .exclude(responsible=user)
         .select_related("author", "responsible", "department")
-        .with_overdue_days(today)
+        .with_figures(now)
         .order_by("submitted_at", "pk")
     )
     moves = list(
@@ -60,14 +58,20 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
         .order_by("requested_at")
     )
     end_today, (_monday, sunday) = end_of(today), week_bounds(today)
-    soon = end_of(due_soon_limit(today))
-    sections: dict[str, list[Task]] = {"overdue": [], "today": [], "week": [], "later": []}
+    sections: dict[str, list[Task]] = {
+        "overdue": [],
+        "today": [],
+        "week": [],
+        "later": [],
+        "handed_in": [],
+    }
     for task in tasks:
         task.is_co_executor = task.pk in co_ids  # type: ignore[attr-defined]
         task.actions = actions_for(user, task, co_executor=task.is_co_executor)  # type: ignore[attr-defined]
-        task.due_soon = now <= task.deadline < soon  # type: ignore[attr-defined]
-        if task.deadline < now:
+        if task.is_overdue:  # type: ignore[attr-defined]
             sections["overdue"].append(task)
+        elif task.status == Status.AWAITING_ACCEPTANCE:
+            sections["handed_in"].append(task)
         elif task.deadline < end_today:
             sections["today"].append(task)
         elif task.deadline < end_of(sunday):

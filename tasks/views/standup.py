@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from akimat.calendar import add_working_days
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
-from tasks.models import OPEN_STATUSES, TEXT_MAX_LENGTH, StandupNote, Status, Task
+from tasks.models import IN_WORK_STATUSES, TEXT_MAX_LENGTH, StandupNote, Status, Task, overdue_at
 from tasks.services import save_standup_blockers
 from tasks.views.common import chosen_department, departments_for, end_of
 
@@ -48,8 +48,12 @@ def standup_cards(department: Department, today: dt.date, since: dt.date) -> lis
     }
     tasks = (
         Task.objects.for_department(department.pk)
-        .filter(done_since | Q(status__in=OPEN_STATUSES, deadline__lt=end_of(today)))
-        .with_overdue_days(today)
+        .filter(
+            done_since
+            | overdue_at(now)
+            | Q(status__in=IN_WORK_STATUSES, deadline__lt=end_of(today))
+        )
+        .with_figures(now)
     )
     for task in tasks:
         card = cards.get(task.responsible_id)
@@ -57,7 +61,7 @@ def standup_cards(department: Department, today: dt.date, since: dt.date) -> lis
             continue
         if task.status == Status.DONE:
             card.done.append(task)
-        elif task.deadline < now:
+        elif task.is_overdue:  # type: ignore[attr-defined]
             card.overdue.append(task)
         else:
             card.due_today.append(task)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from akimat.calendar import ensure_calendar
 from tasks import services
-from tasks.models import Absence, DeadlineChange, Notification, Status, Task
+from tasks.models import Absence, DeadlineChange, Notification, Status, Task, done_on_time
 from tests.tasks.conftest import in_days
 from tests.tasks.factories import TaskFactory
 
@@ -54,7 +54,8 @@ def test_full_cycle_start_submit_accept(task, head, specialist):
     assert Notification.objects.filter(recipient=head, kind="submitted").exists()
     services.accept_task(task=task, actor=head, version=task.version)
     task.refresh_from_db()
-    assert task.status == Status.DONE and task.done_at and not task.is_done_late
+    assert task.status == Status.DONE and task.done_at
+    assert Task.objects.filter(done_on_time(), pk=task.pk).exists()
     assert task.history.count() == 4
 
 
@@ -198,8 +199,7 @@ def test_moving_an_overdue_deadline_keeps_the_overdue_days_accrued(head, special
     services.decide_deadline_move(change=change, actor=head, approve=True)
     change.refresh_from_db()
     assert change.overdue_days_before >= 8  # two calendar weeks hold at least 8 working days
-    late.refresh_from_db()
-    assert not late.is_overdue()
+    assert not Task.objects.overdue().filter(pk=late.pk).exists()
 
 
 # --- overdue age in working days ---------------------------------------------------------------
@@ -213,15 +213,16 @@ def test_overdue_days_skip_weekends_holidays_and_absence(head, specialist):
     )
     today = dt.date(2026, 3, 31)
     # Working days after 20.03 up to 31.03: 26, 27, 30, 31 = 4.
-    assert Task.objects.with_overdue_days(today).get(pk=task.pk).overdue_days == 4
+    at = services.deadline_from(today)
+    assert Task.objects.with_figures(at).get(pk=task.pk).overdue_days == 4
     Absence.objects.create(
         user=specialist, kind="sick", start=dt.date(2026, 3, 27), end=dt.date(2026, 3, 30)
     )
-    assert Task.objects.with_overdue_days(today).get(pk=task.pk).overdue_days == 2
+    assert Task.objects.with_figures(at).get(pk=task.pk).overdue_days == 2
     task.status = Status.DONE
     task.done_at = timezone.now()
     task.save()
-    assert Task.objects.with_overdue_days(today).get(pk=task.pk).overdue_days == 0
+    assert Task.objects.with_figures(at).get(pk=task.pk).overdue_days == 0
 
 
 def test_done_late_and_overdue_flags(head, specialist):
@@ -232,10 +233,10 @@ def test_done_late_and_overdue_flags(head, specialist):
         status=Status.DONE,
         done_at=in_days(-1),
     )
-    assert late.is_done_late and not late.is_overdue()
     open_late = TaskFactory(author=head, responsible=specialist, deadline=in_days(-2))
-    assert open_late.is_overdue()
+    assert not Task.objects.filter(done_on_time(), pk=late.pk).exists()
     assert list(Task.objects.overdue()) == [open_late]
+    assert [t.is_overdue for t in Task.objects.with_figures().order_by("pk")] == [False, True]
 
 
 # --- visibility ----------------------------------------------------------------------------------
