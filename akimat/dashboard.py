@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from akimat import exports, freshness, scoring
 from akimat.models import Department, DepartmentSnapshot, PersonSnapshot, Role, ScoreRun, User
+from plans.models import WEEKS
 from reception.queues import directorate_queues
 from reception.statistics import visit_statistics
 from tasks.models import Task
@@ -28,13 +29,12 @@ from tasks.models import Task
 # The ranking shows the most overdue directorates first; the rest come with "show all".
 DIRECTORATES_SHOWN = 25
 OLDEST_SHOWN = 10
-CYCLE_WEEKS = 12
 # Today's figures are counted again, in the background, once they are a minute old (per set of
 # directorates; akimat.freshness).
 TODAY_CACHE_SECONDS = 60
 RECEPTION_CACHE_SECONDS = 10
 # Part of every cache key: a release that changes what is kept never reads an older shape.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 # A run older than this (or a failed one) puts a banner on the dashboard.
 STALE_AFTER = dt.timedelta(days=1, hours=6)
 
@@ -64,6 +64,8 @@ class Figures:
 
     open: int = 0
     overdue: int = 0
+    # handed in by the deadline, awaiting the author's or head's acceptance (not overdue)
+    awaiting: int = 0
     overdue_days: int = 0
     overdue_1_3: int = 0
     overdue_4_10: int = 0
@@ -234,7 +236,7 @@ def oldest_overdue(as_of: dt.date, departments: list[int]) -> list[Task]:
 def cycle_start(as_of: dt.date) -> dt.date:
     """The first Monday of the 12 weeks that end with `as_of`'s week."""
     monday = as_of - dt.timedelta(days=as_of.weekday())
-    return monday - dt.timedelta(weeks=CYCLE_WEEKS - 1)
+    return monday - dt.timedelta(weeks=WEEKS - 1)
 
 
 @dataclass
@@ -373,6 +375,7 @@ def export_headers() -> list[str]:
         _("Head's own overdue"),
         _("People's overdue"),
         _("Overdue working days"),
+        _("Handed in on time, awaiting acceptance"),
         _("Done on time in the cycle"),
         _("Done late in the cycle"),
         _("On-time rate, %"),
@@ -393,6 +396,7 @@ def _export_row(name: str, head: object, row: Figures) -> list[object]:
         row.head_overdue,
         row.people_overdue,
         row.overdue_days,
+        row.awaiting,
         row.done_on_time,
         row.done_late,
         row.on_time_rate,

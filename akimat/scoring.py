@@ -57,7 +57,7 @@ from akimat.models import (
     ScoreRun,
     User,
 )
-from plans.models import Cycle, Goal, Occurrence, Plan, Tactic
+from plans.models import CYCLE_DAYS, Cycle, Goal, Occurrence, Plan, Tactic
 from tasks.models import AGE_OLD_OVER, AGE_RECENT_MAX, Absence, DeadlineChange, Task
 
 TWO_PLACES = Decimal("0.01")
@@ -176,7 +176,8 @@ WITH periods AS NOT MATERIALIZED (
         FROM {department} d
         LEFT JOIN (
             SELECT department_id, max(start) AS start FROM {cycle}
-            WHERE start <= %(day)s AND %(day)s <= start + 90
+            -- plans.models.CycleQuerySet.holding
+            WHERE start <= %(day)s AND %(day)s < start + %(cycle_days)s
             GROUP BY department_id
         ) c ON c.department_id = d.id
         WHERE d.id = ANY(%(departments)s)
@@ -496,6 +497,7 @@ def _params(
         "ids_from": ids[0] if ids else None,
         "ids_to": ids[1] if ids else None,
         "age_recent": AGE_RECENT_MAX,
+        "cycle_days": CYCLE_DAYS,
         "age_old": AGE_OLD_OVER,
     }
 
@@ -923,7 +925,7 @@ def period_start(day: dt.date) -> dt.date:
     """The earliest first day of the directorates' periods holding `day`: their cycles', and the
     quarter's when a directorate has no cycle then (two queries)."""
     quarter = quarter_bounds(day)[0]
-    holding = Cycle.objects.filter(start__lte=day, start__gte=day - dt.timedelta(days=90))
+    holding = Cycle.objects.holding(day)
     found = holding.aggregate(first=Min("start"), departments=Count("department", distinct=True))
     if found["first"] is None:
         return quarter

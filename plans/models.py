@@ -27,6 +27,9 @@ from tasks.models import Status as TaskStatus
 
 WEEKS = 12  # working weeks of a cycle; week 13 is the review week
 REVIEW_WEEK = 13
+# A cycle's days, from its first Monday to the Sunday of the review week: the one length the
+# pages, the plans and the nightly scores (its `holding` days) use.
+CYCLE_DAYS = REVIEW_WEEK * 7
 MAX_GOALS = 3
 TARGET_SCORE = 85  # per cent: the 12 Week Year's bar for a week well executed
 TITLE_MAX_LENGTH = 200
@@ -50,6 +53,10 @@ class CycleQuerySet(models.QuerySet["Cycle"]):
     def current(self) -> CycleQuerySet:
         """Cycles that are not closed yet."""
         return self.exclude(status=Cycle.Status.CLOSED)
+
+    def holding(self, day: dt.date) -> CycleQuerySet:
+        """Cycles whose days (the review week included) hold `day`."""
+        return self.filter(start__lte=day, start__gt=day - dt.timedelta(days=CYCLE_DAYS))
 
 
 class Cycle(models.Model):
@@ -111,7 +118,7 @@ class Cycle(models.Model):
     @property
     def end(self) -> dt.date:
         """The Sunday of the review week."""
-        return self.start + dt.timedelta(weeks=REVIEW_WEEK, days=-1)
+        return self.start + dt.timedelta(days=CYCLE_DAYS - 1)
 
     @property
     def review_start(self) -> dt.date:

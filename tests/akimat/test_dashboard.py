@@ -347,7 +347,7 @@ def test_the_xlsx_export_holds_the_same_figures(client, deputy, scenario):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "Управление сельского хозяйства" and rows[1][3] == 4
-    assert rows[-1][3] == 5 and rows[-1][12] == 50
+    assert rows[-1][3] == 5 and rows[-1][13] == 50
 
 
 def test_a_head_exports_only_their_directorate(client, head, scenario):
