@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -102,19 +103,33 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(ReadOnly, admin.ModelAdmin):
-    """The calendar is computed: it changes through a working-day transfer."""
+    """The calendar is computed: it changes through a calendar correction."""
 
-    list_display = ("date", "is_working", "kind", "note")
+    list_display = ("date", "weekday", "is_working", "kind", "note")
     list_filter = ("is_working", "kind")
     date_hierarchy = "date"
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: CalendarDay) -> str:
+        return date_format(obj.date, "l")
 
 
 @admin.register(DayTransfer)
 class DayTransferAdmin(SimpleHistoryAdmin):
-    list_display = ("date", "is_working", "reason")
+    """Every save or delete rebuilds the years it touches, so the calendar never lags behind."""
+
+    list_display = ("date", "weekday", "kind", "reason")
+    list_filter = ("kind",)
+    fields = ("date", "kind", "reason")
     date_hierarchy = "date"
+    search_fields = ("reason",)
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: DayTransfer) -> str:
+        return date_format(obj.date, "l")
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # A date moved to another year leaves its old year to rebuild as well.
         previous_year = (
             DayTransfer.objects.filter(pk=obj.pk).values_list("date__year", flat=True).first()
         )

@@ -1,37 +1,44 @@
-"""The working calendar: Kazakhstan's public holidays plus the transfers an admin enters.
+"""The working calendar: Kazakhstan's public holidays plus the corrections an admin enters.
 
 The calendar is a table (`CalendarDay`, one row per date) so that SQL can count working days as
 well as Python. `fill_working_calendar` builds a year from the `holidays` library (pinned in
-pyproject.toml) and the `DayTransfer` rows; the helpers below read the table and fill a missing
-year on first use.
+pyproject.toml) and the `DayTransfer` rows (the worked weekend day and the weekday off of a
+transfer, a one-off holiday, a library holiday that does not apply); the helpers below read the
+table and fill a missing year on first use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import holidays
 from django.db import transaction
 
-from akimat.models import CalendarDay, DayTransfer
+from akimat.models import CalendarDay, DayTransfer, library_holidays
+
+
+def _corrected_day(day: dt.date, correction: DayTransfer) -> CalendarDay:
+    """The row of a date an admin corrected: the correction wins over the library and the week."""
+    if correction.kind == DayTransfer.Kind.HOLIDAY:
+        kind = CalendarDay.Kind.HOLIDAY
+    elif correction.kind == DayTransfer.Kind.NOT_HOLIDAY:
+        kind = CalendarDay.Kind.WORKDAY if correction.is_working else CalendarDay.Kind.WEEKEND
+    else:
+        kind = CalendarDay.Kind.TRANSFER
+    return CalendarDay(
+        date=day, is_working=correction.is_working, kind=kind, note=correction.reason
+    )
 
 
 @transaction.atomic
 def fill_working_calendar(*, year: int) -> int:
-    """Rebuild one year's calendar rows from the holiday library and the transfers; return the day count."""
-    public = holidays.country_holidays("KZ", years=year, language="kk")
-    transfers = {t.date: t for t in DayTransfer.objects.filter(date__year=year)}
+    """Rebuild one year's calendar rows from the holiday library and the corrections; return the day count."""
+    public = library_holidays(year)
+    corrections = {t.date: t for t in DayTransfer.objects.filter(date__year=year)}
     days = []
     day = dt.date(year, 1, 1)
     while day.year == year:
-        if day in transfers:
-            transfer = transfers[day]
-            row = CalendarDay(
-                date=day,
-                is_working=transfer.is_working,
-                kind=CalendarDay.Kind.TRANSFER,
-                note=transfer.reason,
-            )
+        if day in corrections:
+            row = _corrected_day(day, corrections[day])
         elif day in public:
             row = CalendarDay(
                 date=day,

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
+import holidays
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
@@ -162,24 +163,135 @@ class CalendarDay(models.Model):
         return f"{self.date:%d.%m.%Y} ({self.get_kind_display()})"
 
 
+# The years the working calendar covers: the holiday library knows Kazakhstan from 1991, and
+# a date far outside this span in a correction is a typo rather than a decree.
+CALENDAR_FIRST_YEAR = 2000
+CALENDAR_LAST_YEAR = 2100
+
+SATURDAY = 5
+
+
+def library_holidays(year: int) -> holidays.HolidayBase:
+    """Kazakhstan's public holidays of `year` from the pinned `holidays` library, in Kazakh.
+
+    The library applies the Labour Code's carry-over (a holiday on a Saturday or Sunday makes
+    the next working day off, except the religious ones) and some ministerial transfers, but
+    never marks the weekend day worked in exchange: that side comes from `DayTransfer`.
+    """
+    return holidays.country_holidays("KZ", years=year, language="kk")
+
+
+class CorrectionKind(models.TextChoices):
+    """What a `DayTransfer` does to its date (`DayTransfer.Kind`)."""
+
+    WORKED_DAY_OFF = "worked", _("Worked day off (a Saturday or Sunday made working)")
+    DAY_OFF = "day_off", _("Day off instead of a working day")
+    HOLIDAY = "holiday", _("One-off public holiday")
+    NOT_HOLIDAY = "not_holiday", _("Not a holiday this year")
+
+
 class DayTransfer(models.Model):
-    """A date the government moved: a Saturday made working, or a weekday made a day off."""
+    """An admin's correction of one date of the working calendar: one side of a government
+    transfer (a weekend day worked, a weekday off), a one-off public holiday, or a library
+    holiday that does not apply this year. Saving or deleting one rebuilds that year."""
+
+    Kind = CorrectionKind
 
     date = models.DateField(_("date"), unique=True)
-    is_working = models.BooleanField(
-        _("working day"),
-        help_text=_("Ticked: people work on this date. Unticked: a day off."),
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=Kind.choices,
+        help_text=_(
+            "A transfer is two corrections: the weekend day people work and the weekday they "
+            "get off instead."
+        ),
     )
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(
+        _("reason"),
+        max_length=200,
+        help_text=_("The decree or order and its date, e.g. the Government's resolution."),
+    )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("working-day transfer")
-        verbose_name_plural = _("working-day transfers")
+        verbose_name = _("calendar correction")
+        verbose_name_plural = _("calendar corrections")
         ordering: ClassVar = ["-date"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CorrectionKind.values),
+                name="day_transfer_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    date__gte=dt.date(CALENDAR_FIRST_YEAR, 1, 1),
+                    date__lte=dt.date(CALENDAR_LAST_YEAR, 12, 31),
+                ),
+                name="day_transfer_date_in_calendar",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y}: {self.reason}"
+        return f"{self.date:%d.%m.%Y} ({self.get_kind_display()}): {self.reason}"
+
+    @property
+    def is_working(self) -> bool:
+        """Whether people work on the date once the correction applies."""
+        if self.kind == self.Kind.NOT_HOLIDAY:
+            # The holiday goes; the date is what the week makes it (clean() allows weekdays only).
+            return self.date.weekday() < SATURDAY
+        return self.kind == self.Kind.WORKED_DAY_OFF
+
+    def clean(self) -> None:
+        """Refuse a correction that would change nothing or contradict the week and the library."""
+        from django.core.exceptions import ValidationError
+
+        if self.date is None or not self.kind:
+            return
+        if not CALENDAR_FIRST_YEAR <= self.date.year <= CALENDAR_LAST_YEAR:
+            raise ValidationError(
+                {
+                    "date": _("The working calendar covers %(first)s to %(last)s.")
+                    % {"first": CALENDAR_FIRST_YEAR, "last": CALENDAR_LAST_YEAR}
+                }
+            )
+        weekend = self.date.weekday() >= SATURDAY
+        holiday = library_holidays(self.date.year).get(self.date)
+        day = f"{self.date:%d.%m.%Y}"
+        message = None
+        if self.kind == self.Kind.WORKED_DAY_OFF and not weekend:
+            message = _(
+                "%(date)s is a weekday, already a working day: a worked day off is the Saturday "
+                "or Sunday people work. Enter the weekday as “day off instead of a working day”."
+            )
+        elif self.kind == self.Kind.WORKED_DAY_OFF and holiday:
+            message = _(
+                "%(date)s is a public holiday (%(holiday)s): a transfer does not make a holiday "
+                "a working day."
+            )
+        elif self.kind in (self.Kind.DAY_OFF, self.Kind.HOLIDAY) and weekend:
+            message = _(
+                "%(date)s is a Saturday or Sunday, already a day off: enter the weekday people "
+                "get off instead."
+            )
+        elif self.kind == self.Kind.HOLIDAY and holiday:
+            # A weekday off in a transfer may already be in the library (it knows some
+            # ministerial transfers, such as 3 January 2025): repeating it keeps the calendar
+            # right whatever the library's next version says, so only a holiday is refused here.
+            message = _("%(date)s is already a public holiday (%(holiday)s).")
+        elif self.kind == self.Kind.NOT_HOLIDAY and not holiday:
+            message = _(
+                "%(date)s is not a public holiday in the calendar, so there is no holiday to "
+                "remove."
+            )
+        elif self.kind == self.Kind.NOT_HOLIDAY and weekend:
+            message = _(
+                "%(date)s is a Saturday or Sunday and stays a day off without its holiday: "
+                "remove the weekday the holiday was carried over to instead."
+            )
+        if message:
+            raise ValidationError({"kind": message % {"date": day, "holiday": holiday}})
 
 
 # --- the nightly scores (the top floor's tables; filled by akimat.scoring) ----------------------

@@ -280,13 +280,13 @@ def test_admin_transfer_rebuilds_the_calendar(client, admin_user):
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:akimat_daytransfer_add"),
-        {"date": "2026-03-28", "is_working": "on", "reason": "Перенос с 26 марта"},
+        {"date": "2026-03-28", "kind": DayTransfer.Kind.WORKED_DAY_OFF, "reason": "Перенос"},
     )
     assert response.status_code == 302
     from akimat.calendar import is_working_day
 
     assert is_working_day(dt.date(2026, 3, 28))
-    transfer = DayTransfer.objects.get()
+    transfer = DayTransfer.objects.get(date=dt.date(2026, 3, 28))
     client.post(reverse("admin:akimat_daytransfer_delete", args=[transfer.pk]), {"post": "yes"})
     assert not is_working_day(dt.date(2026, 3, 28))
 
