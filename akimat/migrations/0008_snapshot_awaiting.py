@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("akimat", "0006_score_run_latest_index"),
+        ("akimat", "0007_calendar_transfers"),
     ]
 
     operations = [
