@@ -203,18 +203,21 @@ tasks_then AS MATERIALIZED (
       AND h.id IN (SELECT id FROM {task_history} WHERE history_date >= %(moment)s)
     ORDER BY h.id, h.history_date DESC, h.history_id DESC
 ),
--- Every task as it was at the moment (the fields the figures read).
+-- Every task as it was at the moment (the fields the figures read): the unchanged ones as they
+-- are, the changed ones from their history. Two arms rather than a join of every task to the
+-- few changed ones, so the figures' sieves on plain columns still apply at the scan. (The
+-- moves and the week's tactic-tasks, a few rows each, join the history to the task instead:
+-- THEN_COLUMNS.)
 tasks_at AS NOT MATERIALIZED (
-    SELECT t.id, t.created_at, t.deadline,
-           CASE WHEN th.id IS NULL THEN t.responsible_id ELSE th.responsible_id END
-               AS responsible_id,
-           CASE WHEN th.id IS NULL THEN t.status ELSE th.status END AS status,
-           CASE WHEN th.id IS NULL THEN t.submitted_at ELSE th.submitted_at END AS submitted_at,
-           CASE WHEN th.id IS NULL THEN t.returned_at ELSE th.returned_at END AS returned_at,
-           CASE WHEN th.id IS NULL THEN t.done_at ELSE th.done_at END AS done_at,
-           CASE WHEN th.id IS NULL THEN t.cancelled_at ELSE th.cancelled_at END AS cancelled_at
+    SELECT t.id, t.created_at, t.deadline, t.responsible_id, t.status, t.submitted_at,
+           t.returned_at, t.done_at, t.cancelled_at
     FROM {task} t
-    LEFT JOIN tasks_then th ON th.id = t.id
+    WHERE NOT EXISTS (SELECT FROM tasks_then th WHERE th.id = t.id)
+    UNION ALL
+    SELECT t.id, t.created_at, t.deadline, th.responsible_id, th.status, th.submitted_at,
+           th.returned_at, th.done_at, th.cancelled_at
+    FROM tasks_then th
+    JOIN {task} t ON t.id = th.id
 ),
 -- The people of the chunk (in its directorates at the moment) with their period and, for those
 -- who were ever away, the sorted working days of their absences up to D (so the days away after
@@ -279,7 +282,9 @@ moves AS (
 person_moves AS (
     SELECT t.responsible_id AS person_id, count(*) AS moves
     FROM {move} m
-    JOIN tasks_at t ON t.id = m.task_id
+    JOIN {task} t0 ON t0.id = m.task_id
+    LEFT JOIN tasks_then th ON th.id = t0.id
+    CROSS JOIN LATERAL (SELECT {then_columns}) t
     JOIN people_once p ON p.person_id = t.responsible_id
     WHERE m.state = 'approved' AND m.decided_at < %(moment)s
       AND m.decided_at >= p.period_from
@@ -355,7 +360,9 @@ week AS (
     JOIN {goal} g ON g.id = ta.goal_id
     JOIN {plan} pl ON pl.id = g.plan_id
     JOIN {cycle} cy ON cy.id = pl.cycle_id
-    JOIN tasks_at t ON t.id = o.task_id
+    JOIN {task} t0 ON t0.id = o.task_id
+    LEFT JOIN tasks_then th ON th.id = t0.id
+    CROSS JOIN LATERAL (SELECT {then_columns}) t
     JOIN people_once p ON p.person_id = t.responsible_id
     -- a tactic-task is due within its own week (plans.services.WeekCalendar), so only those due
     -- within a week of the moment can be of the week holding D: a sieve before the joins
@@ -443,8 +450,18 @@ ON CONFLICT (date, department_id) DO UPDATE SET {updates}
 """
 
 
+# A task `t0` as it was at the moment, with its row of `tasks_then` as `th` (none: unchanged).
+THEN_COLUMNS = (
+    ", ".join(
+        f"CASE WHEN th.id IS NULL THEN t0.{c} ELSE th.{c} END AS {c}"
+        for c in ("responsible_id", "status", "submitted_at", "done_at", "cancelled_at")
+    )
+    + ", t0.created_at"
+)
+
+
 def _sql(template: str, **extra: str) -> str:
-    return template.format(**_tables(), bonus=BONUS_SQL, **extra)
+    return template.format(**_tables(), bonus=BONUS_SQL, then_columns=THEN_COLUMNS, **extra)
 
 
 @contextmanager

@@ -13,6 +13,9 @@ the rows): 10 k × S people in 500 × S directorates of 20, 1 M × S tasks over 
 months (60 % done, on time or late, 5 % cancelled, the rest open), a deadline move on every 33rd
 task, absences for 1 % of the people, and a 12-week cycle per directorate in its sixth week with
 an individual plan, a goal and a Monday tactic per person whose six occurrences are real tasks.
+The morning after D every 200th task was handed over and every 200th person moved to the next
+directorate, with the history rows django-simple-history writes (HISTORY_ROWS_SQL), so ours
+reads the as-of-D lookup as the night does after a day of work.
 
 For N connections in CONNECTIONS (2, SCORES_CONNECTIONS' default, and 1) it then times:
 
@@ -27,7 +30,8 @@ For N connections in CONNECTIONS (2, SCORES_CONNECTIONS' default, and 1) it then
   range runs FLOOR_SQL with `WHERE t.responsible_id BETWEEN lo AND hi` on a psycopg connection
   and a transaction of its own, all at once in threads; on 1 the range is everyone, so the
   statement is FLOOR_SQL as it stands (ours on 1 drops its id range too). The floor's
-  connections are opened before the clock starts; the time runs to the last commit.
+  connections are opened before the clock starts; the time runs to the last commit. Each of
+  its transactions gets ours' statement settings (no JIT, FIGURES_WORK_MEM).
 
 One untimed round of each first writes every row, so that each timed run rewrites rows that
 exist (as `--force` does at night); then the four are run in turn, `--repeat` rounds, and the
@@ -69,14 +73,14 @@ GOAL_GROWTH = 1.1
 
 # The floor: one aggregate over the tasks, one upsert, into a table shaped like the snapshots.
 FLOOR_SQL = """
-INSERT INTO bench_floor (date, person_id, department_id, policy_id, open, overdue,
+INSERT INTO bench_floor (date, person_id, department_id, policy_id, open, overdue, awaiting,
     overdue_days, overdue_1_3, overdue_4_10, overdue_over_10, done_on_time, done_late,
     deadline_moves, week_due, week_on_time, period_start, bonus, computed_at)
 SELECT %(day)s, t.responsible_id, min(t.department_id), 1,
        count(*) FILTER (WHERE t.status IN ('new', 'in_progress', 'awaiting', 'returned')),
        count(*) FILTER (WHERE t.status IN ('new', 'in_progress', 'awaiting', 'returned')
                         AND t.deadline < %(moment)s),
-       0, 0, 0, 0, 0, 0, 0, 0, 0, %(day)s, 0, now()
+       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, %(day)s, 0, now()
 FROM tasks_task t
 GROUP BY t.responsible_id
 ON CONFLICT (date, person_id) DO UPDATE SET open = EXCLUDED.open, overdue = EXCLUDED.overdue,
@@ -181,18 +185,51 @@ SEED_SQL = [
 ]
 
 
-# The hand-overs of tasks from one responsible person to another (empty for now). The scores
-# are about to find each task's responsible person as of D through a log of hand-overs; its rows
-# go here, run by `seed_hand_overs` after the tasks and before their indexes are built, with the
-# foreign-key triggers still off and the same parameters as SEED_SQL (a share of the tasks,
-# say every 20th, handed over from another person of the directorate before or after D).
-HAND_OVER_SQL: list[str] = []
+# Changes made the morning after D, as django-simple-history records them: every 200th task was
+# handed over then (before, its author had it), and every 200th person moved to the next
+# directorate (before, the previous one). The snapshot of D must count those tasks under their
+# authors and those people in their old directorates: the scores' as-of-D lookup reads these
+# rows. Each statement copies the live row's columns, with the one field that changed.
+HISTORY_ROWS_SQL = """
+INSERT INTO {history} ({columns}, history_date, history_change_reason, history_type)
+SELECT {before}, {since}, 'created', '+' FROM {table} WHERE id %% 200 = 0 {extra}
+UNION ALL
+SELECT {columns}, %(moment)s::timestamptz + interval '3 hours', '{reason}', '~'
+FROM {table} WHERE id %% 200 = 0 {extra}
+"""
+HAND_OVERS = (
+    # (table, history table, the changed column, its value before, since when, which rows)
+    ("tasks_task", "tasks_historicaltask", "responsible_id", "author_id", "created_at", ""),
+    (
+        "akimat_user",
+        "akimat_historicaluser",
+        "department_id",
+        "department_id - 1",
+        "%(moment)s::timestamptz - interval '200 days'",
+        "AND department_id > (SELECT min(id) FROM akimat_department)",
+    ),
+)
 
 
 def seed_hand_overs(cursor, params: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
-    """Write the hand-overs of the seeded tasks (HAND_OVER_SQL): the spot for the log rows."""
-    for statement in HAND_OVER_SQL:
-        cursor.execute(statement, params)
+    """Write the history rows of the hand-overs and moves after D (HISTORY_ROWS_SQL)."""
+    for table, history, changed, before, since, extra in HAND_OVERS:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND column_name NOT LIKE 'history\\_%%' ORDER BY ordinal_position",
+            [history],
+        )
+        columns = [row[0] for row in cursor.fetchall()]
+        sql = HISTORY_ROWS_SQL.format(
+            history=history,
+            table=table,
+            columns=", ".join(columns),
+            before=", ".join(before if c == changed else c for c in columns),
+            since=since,
+            extra=extra,
+            reason="handed over" if table == "tasks_task" else "moved",
+        )
+        cursor.execute(sql, params)
 
 
 def configure(database_url: str) -> None:
@@ -285,11 +322,19 @@ def floor_ranges(count: int) -> list[tuple[int, int]]:
 def run_floor(connections: list, ranges: list[tuple[int, int]], params: dict) -> float:
     """The floor on len(ranges) connections at once, one range and one transaction each:
     the seconds from the start to the last commit."""
+    from akimat.scoring import FIGURES_WORK_MEM
+
     sql = floor_sql(ranged=len(ranges) > 1)
 
     def one(job: tuple[object, tuple[int, int]]) -> None:
         conn, (lo, hi) = job
         with conn.transaction():  # type: ignore[attr-defined]
+            # the statement settings ours runs with (akimat.scoring._tuned): no JIT, the memory
+            # for the people's hash tables, so the two compare on equal footing
+            conn.execute(
+                "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)",
+                [FIGURES_WORK_MEM],
+            )  # type: ignore[attr-defined]
             conn.execute(sql, {**params, "lo": lo, "hi": hi})  # type: ignore[attr-defined]
 
     started = time.monotonic()

@@ -43,7 +43,10 @@ DAY = dt.date(2026, 11, 24)
 NOW = dt.datetime(2026, 11, 24, 15, 0, tzinfo=ALMATY)
 HOUR = dt.timedelta(hours=1)
 PEOPLE = 4
+# The same examples on every run (a deterministic suite), none kept between runs.
 SETTINGS = settings(
+    derandomize=True,
+    database=None,
     max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
