@@ -412,6 +412,8 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The task's history tells who added (or an admin removed) which file.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from akimat.calendar import add_working_days, is_working_day, working_days_between
 from akimat.models import Role, User
@@ -70,6 +71,12 @@ def can_comment(user: User, task: Task) -> bool:
     if can_work_on(user, task) or can_manage(user, task):
         return True
     return task.co_executors.filter(pk=user.pk).exists()
+
+
+def can_edit_checklist(user: User, task: Task) -> bool:
+    """The responsible person and those who direct the task add and remove items; everyone
+    involved ticks them."""
+    return can_work_on(user, task) or can_manage(user, task)
 
 
 def _require(allowed: bool) -> None:
@@ -174,14 +181,27 @@ def create_task(
     )
     task._change_reason = "created"
     task._history_user = author
+    # The co-executors' record and the checklist's share the creation's moment, so the history
+    # reads them as one event ("created, with …").
+    now = timezone.now()
+    task._history_date = now
     task.save()
     if co_executors:
         task.co_executors.set([u for u in co_executors if u.pk != responsible.pk])
-    ChecklistItem.objects.bulk_create(
+    del task._history_date
+    items = [
         ChecklistItem(task=task, text=text.strip()[:200], position=n)
         for n, text in enumerate(checklist)
         if text.strip()
-    )
+    ]
+    if items:
+        bulk_create_with_history(
+            items,
+            ChecklistItem,
+            default_user=author,
+            default_change_reason="created",
+            default_date=now,
+        )
     if notify:
         _notify(
             [responsible, *co_executors],
@@ -222,6 +242,9 @@ def update_task(
     task.source = source
     task.source_number = source_number.strip()
     task.source_date = source_date
+    # One moment for the edit and the co-executors' records (set() writes one for the removed
+    # and one for the added), so the history shows them as one event.
+    task._history_date = timezone.now()
     _save(
         task,
         actor,
@@ -229,6 +252,7 @@ def update_task(
         ["title", "description", "priority", "source", "source_number", "source_date"],
     )
     task.co_executors.set([u for u in co_executors if u.pk != task.responsible_id])
+    del task._history_date
     return task
 
 
@@ -403,10 +427,25 @@ def add_comment(*, task: Task, actor: User, body: str) -> Comment:
 
 @transaction.atomic
 def add_checklist_item(*, task: Task, actor: User, text: str) -> ChecklistItem:
-    _require(can_work_on(actor, task) or can_manage(actor, task))
+    _require(can_edit_checklist(actor, task))
     text = _clean_text(text, field="text")[:200]
-    position = task.checklist.count()
-    return ChecklistItem.objects.create(task=task, text=text, position=position)
+    item = ChecklistItem(task=task, text=text, position=task.checklist.count())
+    item._history_user = actor
+    item.save()
+    return item
+
+
+@transaction.atomic
+def remove_checklist_item(*, item: ChecklistItem, actor: User) -> None:
+    """Remove an item, as those who may add one; its history keeps what it said."""
+    item = (
+        ChecklistItem.objects.select_for_update(of=("self",))
+        .select_related("task__department")
+        .get(pk=item.pk)
+    )
+    _require(can_edit_checklist(actor, item.task))
+    item._history_user = actor
+    item.delete()
 
 
 @transaction.atomic
@@ -431,9 +470,10 @@ def add_attachment(*, task: Task, actor: User, upload: UploadedFile) -> Attachme
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     name = (upload.name or "file").rsplit("/", 1)[-1][:200]
-    return Attachment.objects.create(
-        task=task, file=upload, name=name, size=upload.size, uploaded_by=actor
-    )
+    attachment = Attachment(task=task, file=upload, name=name, size=upload.size, uploaded_by=actor)
+    attachment._history_user = actor
+    attachment.save()
+    return attachment
 
 
 # --- absences, recurring tasks, stand-up, notifications --------------------------------------
@@ -555,4 +595,6 @@ def actions_for(user: User, task: Task, *, co_executor: bool = False) -> frozens
         allowed |= {"cancel", "edit"}
     if works or manages or co_executor:
         allowed |= {"comment", "checklist", "attach"}
+    if can_edit_checklist(user, task):
+        allowed.add("checklist-edit")
     return frozenset(allowed)

@@ -1,30 +1,151 @@
-"""The task's history as sentences a person reads: who did what, when.
+"""The task's history as a log a person reads: who, when, and what changed, field by field.
 
-Built from simple-history's records of the task (one query) by comparing each record with the
-one before it; the deadline-move log adds the reason of each move.
+Built from simple-history's records of the task (with the snapshots of its co-executors), of its
+checklist items and of its files, by comparing each record with the one before it; the
+deadline-move log adds the requests and the refusals. Lines written by one person at one moment
+(a service stamps the records of one change with one `_history_date`) make one event.
+
+Five queries whatever the length of the history: the task's records, the co-executors'
+snapshots, the checklist's records, the files' records, and the names of the people in them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
 
+from django.apps import apps
+from django.db import models
 from django.utils import formats, timezone
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
-from tasks.models import DeadlineChange, Status, Task
+from akimat.models import User
+from tasks.models import (
+    Attachment,
+    ChecklistItem,
+    DeadlineChange,
+    Priority,
+    Source,
+    Status,
+    Task,
+)
+
+# Long texts are shortened so one edit of a long description does not fill the column.
+SHORT = 80
+# The prefix `decide_deadline_move` gives the change reason of an approved move.
+MOVED = "deadline moved: "
 
 
 @dataclass(frozen=True)
-class Entry:
+class Event:
     at: dt.datetime
+    who: str
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "; ".join(self.lines)
+
+
+@dataclass(frozen=True)
+class _Line:
+    at: dt.datetime
+    user_id: int | None
     who: str
     text: str
 
 
-def _day(value: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "d.m.Y H:i")
+def build_timeline(task: Task, moves: Sequence[DeadlineChange]) -> list[Event]:
+    """The task's events, newest first."""
+    records = list(
+        task.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    snapshots = _co_executor_snapshots(task)
+    items = list(
+        ChecklistItem.history.filter(task_id=task.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    files = list(
+        Attachment.history.filter(task_id=task.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    # The current responsible person is always asked for, so the query runs even for a task
+    # that was bulk-inserted without history (the count stays fixed).
+    ids = {task.responsible_id, *(r.responsible_id for r in records)}
+    ids.update(*snapshots.values())
+    named = User.objects.filter(pk__in=ids).only(
+        "username", "first_name", "last_name", "middle_name"
+    )
+    people = {u.pk: u for u in named}
+    lines = [
+        *_task_lines(records, snapshots, people),
+        *_checklist_lines(items),
+        *_file_lines(files),
+        *_move_lines(moves),
+    ]
+    # A stable sort: at one moment the task's own lines come first, then its checklist's.
+    lines.sort(key=lambda line: line.at)
+    events = []
+    for (at, _user), grouped in groupby(lines, key=lambda line: (line.at, line.user_id)):
+        group = list(grouped)
+        events.append(Event(at, group[0].who, tuple(line.text for line in group)))
+    return events[::-1]
 
+
+# --- formatting values for people ------------------------------------------------------------
+
+
+def _moment(value: dt.datetime | None) -> str:
+    return formats.date_format(timezone.localtime(value), "d.m.Y H:i") if value else ""
+
+
+def _date(value: dt.date | None) -> str:
+    return formats.date_format(value, "d.m.Y") if value else ""
+
+
+def _short(text: str) -> str:
+    return Truncator(" ".join(text.split())).chars(SHORT)
+
+
+def _label(choices: type[models.Choices], value: object) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _person(people: dict[int, User], pk: int | None) -> str:
+    """«Касымова А.» (surname and initials, as in documents)."""
+    user = people.get(pk) if pk is not None else None
+    if user is None:
+        return _("person #%(id)s") % {"id": pk} if pk is not None else ""
+    if not user.last_name:
+        return str(user)
+    initials = "".join(f"{name[0]}." for name in (user.first_name, user.middle_name) if name)
+    return f"{user.last_name} {initials}".strip()
+
+
+def _who(record: Any) -> str:
+    return str(record.history_user) if record.history_user else _("the system")
+
+
+def _field(name: str, old: str, new: str) -> str:
+    label = capfirst(str(Task._meta.get_field(name).verbose_name))
+    return _("%(field)s: %(old)s → %(new)s") % {
+        "field": label,
+        "old": old or "—",
+        "new": new or "—",
+    }
+
+
+# --- the task's own records ------------------------------------------------------------------
 
 STATUS_SENTENCES = {
     Status.IN_PROGRESS: lambda r: _("started the task"),
@@ -37,63 +158,176 @@ STATUS_SENTENCES = {
 }
 
 
-def build_timeline(task: Task, moves: list[DeadlineChange]) -> list[Entry]:
-    records = list(
-        task.history.select_related("history_user", "responsible").order_by(
-            "history_date", "history_id"
-        )
-    )
-    entries: list[Entry] = []
+def _co_executor_snapshots(task: Task) -> dict[int, frozenset[int]]:
+    """The co-executors each record of the task saw, by the record's history_id."""
+    through = apps.get_model("tasks", "HistoricalTask_co_executors")
+    seen: defaultdict[int, set[int]] = defaultdict(set)
+    for history_id, user_id in through.objects.filter(task_id=task.pk).values_list(
+        "history_id", "user_id"
+    ):
+        seen[history_id].add(user_id)
+    return {history_id: frozenset(users) for history_id, users in seen.items()}
+
+
+def _task_lines(
+    records: Iterable[Any], snapshots: dict[int, frozenset[int]], people: dict[int, User]
+) -> Iterator[_Line]:
     previous = None
     for record in records:
-        who = str(record.history_user) if record.history_user else _("the system")
-        if previous is None:
-            entries.append(Entry(record.history_date, who, _("created the task")))
+        if previous is None or record.history_type == "+":
+            texts = [_("created the task")]
         else:
-            entries.extend(_changes(previous, record, who))
+            texts = _task_changes(previous, record, snapshots, people)
+        for text in texts:
+            yield _Line(record.history_date, record.history_user_id, _who(record), text)
         previous = record
+
+
+def _task_changes(
+    old: Any, new: Any, snapshots: dict[int, frozenset[int]], people: dict[int, User]
+) -> list[str]:
+    out: list[str] = []
+    if old.status != new.status and new.status in STATUS_SENTENCES:
+        out.append(STATUS_SENTENCES[new.status](new))
+    if old.title != new.title:
+        out.append(_field("title", _short(old.title), _short(new.title)))
+    if old.description != new.description:
+        out.append(
+            _("Description changed: “%(excerpt)s”") % {"excerpt": _short(new.description)}
+            if new.description
+            else _("Description removed")
+        )
+    if old.deadline != new.deadline:
+        reason = new.history_change_reason or ""
+        if reason.startswith(MOVED):
+            out.append(
+                _("moved the deadline from %(old)s to %(new)s: %(reason)s")
+                % {
+                    "old": _moment(old.deadline),
+                    "new": _moment(new.deadline),
+                    "reason": reason.removeprefix(MOVED),
+                }
+            )
+        else:
+            out.append(_field("deadline", _moment(old.deadline), _moment(new.deadline)))
+    if old.responsible_id != new.responsible_id:
+        out.append(
+            _field(
+                "responsible",
+                _person(people, old.responsible_id),
+                _person(people, new.responsible_id),
+            )
+        )
+    out.extend(_co_executor_changes(old, new, snapshots, people))
+    if old.priority != new.priority:
+        out.append(
+            _field("priority", _label(Priority, old.priority), _label(Priority, new.priority))
+        )
+    if old.source != new.source:
+        out.append(_field("source", _label(Source, old.source), _label(Source, new.source)))
+    if old.source_number != new.source_number:
+        out.append(_field("source_number", old.source_number, new.source_number))
+    if old.source_date != new.source_date:
+        out.append(_field("source_date", _date(old.source_date), _date(new.source_date)))
+    if not out and any(
+        getattr(old, f.attname) != getattr(new, f.attname) for f in new.tracked_fields
+    ):
+        # A change of something the log does not spell out (an admin moving the directorate).
+        out.append(_("edited the task"))
+    return out
+
+
+def _co_executor_changes(
+    old: Any, new: Any, snapshots: dict[int, frozenset[int]], people: dict[int, User]
+) -> list[str]:
+    before = snapshots.get(old.history_id, frozenset())
+    after = snapshots.get(new.history_id, frozenset())
+
+    def names(ids: frozenset[int]) -> str:
+        return ", ".join(sorted(_person(people, pk) for pk in ids))
+
+    # A list of names, not a count: singular for one person, plural for several.
+    out = []
+    if added := after - before:
+        out.append(
+            (
+                _("Co-executor added: %(people)s")
+                if len(added) == 1
+                else _("Co-executors added: %(people)s")
+            )
+            % {"people": names(added)}
+        )
+    if removed := before - after:
+        out.append(
+            (
+                _("Co-executor removed: %(people)s")
+                if len(removed) == 1
+                else _("Co-executors removed: %(people)s")
+            )
+            % {"people": names(removed)}
+        )
+    return out
+
+
+# --- checklist, files, deadline moves --------------------------------------------------------
+
+
+def _checklist_lines(records: Iterable[Any]) -> Iterator[_Line]:
+    last: dict[int, Any] = {}
+    for record in records:
+        before = last.get(record.id)
+        last[record.id] = record
+        item = {"item": _short(record.text)}
+        if record.history_type == "+":
+            text = _("Checklist item added: “%(item)s”") % item
+        elif record.history_type == "-":
+            text = _("Checklist item removed: “%(item)s”") % item
+        elif before is not None and before.text != record.text:
+            text = _("Checklist item renamed: “%(old)s” → “%(new)s”") % {
+                "old": _short(before.text),
+                "new": _short(record.text),
+            }
+        elif before is None or before.is_done != record.is_done:
+            text = (
+                _("Checklist item ticked as done: “%(item)s”") % item
+                if record.is_done
+                else _("Checklist item unticked: “%(item)s”") % item
+            )
+        else:
+            continue  # only its position changed
+        yield _Line(record.history_date, record.history_user_id, _who(record), text)
+
+
+def _file_lines(records: Iterable[Any]) -> Iterator[_Line]:
+    last: dict[int, Any] = {}
+    for record in records:
+        before = last.get(record.id)
+        last[record.id] = record
+        if record.history_type == "+":
+            text = _("File added: %(name)s") % {"name": record.name}
+        elif record.history_type == "-":
+            text = _("File removed: %(name)s") % {"name": record.name}
+        elif before is not None and before.name != record.name:
+            text = _("File renamed: %(old)s → %(new)s") % {"old": before.name, "new": record.name}
+        else:
+            continue
+        yield _Line(record.history_date, record.history_user_id, _who(record), text)
+
+
+def _move_lines(moves: Iterable[DeadlineChange]) -> Iterator[_Line]:
+    """Requests and refusals; an approved move is in the task's own records, with its reason."""
     for move in moves:
         if move.state == DeadlineChange.State.REFUSED and move.decided_at:
-            entries.append(
-                Entry(
-                    move.decided_at,
-                    str(move.decided_by),
-                    _("refused to move the deadline to %(new)s") % {"new": _day(move.new_deadline)},
-                )
+            yield _Line(
+                move.decided_at,
+                move.decided_by_id,
+                str(move.decided_by),
+                _("refused to move the deadline to %(new)s") % {"new": _moment(move.new_deadline)},
             )
-        entries.append(
-            Entry(
-                move.requested_at,
-                str(move.requested_by),
-                _("asked to move the deadline to %(new)s: %(reason)s")
-                % {"new": _day(move.new_deadline), "reason": move.reason},
-            )
+        yield _Line(
+            move.requested_at,
+            move.requested_by_id,
+            str(move.requested_by),
+            _("asked to move the deadline to %(new)s: %(reason)s")
+            % {"new": _moment(move.new_deadline), "reason": move.reason},
         )
-    return sorted(entries, key=lambda e: e.at, reverse=True)
-
-
-def _changes(old, new, who: str) -> list[Entry]:  # type: ignore[no-untyped-def]
-    at = new.history_date
-    out: list[Entry] = []
-    if old.status != new.status and new.status in STATUS_SENTENCES:
-        out.append(Entry(at, who, STATUS_SENTENCES[new.status](new)))
-    if old.deadline != new.deadline:
-        reason = (new.history_change_reason or "").removeprefix("deadline moved: ")
-        out.append(
-            Entry(
-                at,
-                who,
-                _("moved the deadline from %(old)s to %(new)s: %(reason)s")
-                % {"old": _day(old.deadline), "new": _day(new.deadline), "reason": reason},
-            )
-        )
-    if old.responsible_id != new.responsible_id:
-        out.append(Entry(at, who, _("handed the task to %(person)s") % {"person": new.responsible}))
-    edited = [
-        f
-        for f in ("title", "description", "priority", "source", "source_number")
-        if getattr(old, f) != getattr(new, f)
-    ]
-    if edited:
-        out.append(Entry(at, who, _("edited the task")))
-    return out

@@ -35,6 +35,11 @@ urlpatterns = [
         actions.checklist_toggle,
         name="checklist-toggle",
     ),
+    path(
+        "<int:pk>/checklist/<int:item_pk>/remove/",
+        actions.checklist_remove,
+        name="checklist-remove",
+    ),
     path("<int:pk>/attachments/", actions.attachment_upload, name="attachment-upload"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/", detail.attachment_download, name="attachment"

@@ -192,6 +192,16 @@ def checklist_toggle(request: HtmxRequest, pk: int, item_pk: int) -> HttpRespons
 
 @require_POST
 @login_required
+def checklist_remove(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
+    def remove(task: Task, data: dict[str, Any]) -> object:
+        item = get_object_or_404(ChecklistItem, pk=item_pk, task=task)
+        return services.remove_checklist_item(item=item, actor=request.user)
+
+    return _perform(request, pk, None, remove, _("The item has been removed."))
+
+
+@require_POST
+@login_required
 def attachment_upload(request: HtmxRequest, pk: int) -> HttpResponse:
     def attach(task: Task, data: dict[str, Any]) -> object:
         return services.add_attachment(task=task, actor=request.user, upload=data["file"])

@@ -1,4 +1,5 @@
-"""The Chromium journey of tasks: start, submit with a result, accept, and the history shows it."""
+"""The Chromium journey of tasks: edit, start, submit with a result, accept, and the history shows
+which field changed from what to what, and each step."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def sign_in(page: Page, base: str, username: str) -> None:
     expect(page).to_have_url(f"{base}/")
 
 
-def test_specialist_starts_and_submits_and_the_author_accepts(page: Page, live_server):
+def test_author_edits_specialist_submits_author_accepts_and_the_history_tells(
+    page: Page, live_server
+):
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     head = User.objects.get(username="head.land")
     specialist = User.objects.get(username="specialist.land")
@@ -36,6 +39,14 @@ def test_specialist_starts_and_submits_and_the_author_accepts(page: Page, live_s
         responsible=specialist,
         deadline=timezone.now() + dt.timedelta(days=2),
     )
+
+    sign_in(page, live_server.url, "head.land")
+    page.goto(f"{live_server.url}/tasks/{task.pk}/edit/")
+    page.get_by_label("Приоритет").select_option(label="Высокий")
+    page.get_by_label("Номер документа").fill("04-12/345")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page).to_have_url(f"{live_server.url}/tasks/{task.pk}/")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Приоритет: Обычный → Высокий")
 
     sign_in(page, live_server.url, "specialist.land")
     page.goto(f"{live_server.url}/tasks/")
@@ -64,4 +75,6 @@ def test_specialist_starts_and_submits_and_the_author_accepts(page: Page, live_s
     expect(timeline).to_contain_text("задача взята в работу")
     expect(timeline).to_contain_text("результат сдан: Справка подготовлена")
     expect(timeline).to_contain_text("результат принят")
+    expect(timeline).to_contain_text("Приоритет: Обычный → Высокий")
+    expect(timeline).to_contain_text("Номер документа: — → 04-12/345")
     assert Task.objects.get(pk=task.pk).status == Status.DONE

@@ -140,14 +140,16 @@ def test_methodologist_reads_but_changes_nothing(client, methodologist, task):
 
 def test_task_page_query_count_is_fixed(client, head, specialist, task, django_assert_num_queries):
     # session, user, roles, task, co-executors, moves, checklist, comments, attachments,
-    # history, the plans panel (the goal a tactic-task serves), bell
+    # the history's five (the task's records, its co-executors' snapshots, the checklist's
+    # records, the files' records, the people named in them), the plans panel (the goal a
+    # tactic-task serves), bell
     client.force_login(specialist)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         client.get(task.get_absolute_url())
     for n in range(10):
         services.add_comment(task=task, actor=specialist, body=f"Комментарий {n}")
         services.add_checklist_item(task=task, actor=head, text=f"Пункт {n}")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         response = client.get(task.get_absolute_url())
     assert len(response.context["comments"]) == 10
 
