@@ -225,12 +225,13 @@ tasks_at AS NOT MATERIALIZED (
 people AS NOT MATERIALIZED (
     SELECT u.id AS person_id, u.department_id, pr.period_start, pr.period_from, aw.away
     FROM (
-        SELECT u.id,
-               CASE WHEN ut.id IS NULL THEN u.department_id ELSE ut.department_id END
-                   AS department_id,
-               CASE WHEN ut.id IS NULL THEN u.is_active ELSE ut.is_active END AS is_active
+        -- the unchanged people as they are, the changed ones as they were (two arms, so the
+        -- planner estimates the first from the user table's statistics)
+        SELECT u.id, u.department_id, u.is_active
         FROM {user} u
-        LEFT JOIN users_then ut ON ut.id = u.id
+        WHERE NOT EXISTS (SELECT FROM users_then ut WHERE ut.id = u.id)
+        UNION ALL
+        SELECT ut.id, ut.department_id, ut.is_active FROM users_then ut
     ) u
     JOIN periods pr ON pr.department_id = u.department_id
     LEFT JOIN (
@@ -951,12 +952,31 @@ def period_start(day: dt.date) -> dt.date:
     return found["first"]
 
 
+ANALYSED_FOR_BACK_FILL = (
+    "user",
+    "user_history",
+    "task",
+    "task_history",
+    "move",
+    "absence",
+    "cycle",
+    "occurrence",
+)
+
+
 def back_fill(*, start: dt.date, end: dt.date, force: bool = False) -> int:
     """Compute every day from `start` to `end` that has no snapshots yet (each day one pass);
     the number of people's rows written."""
     first = first_data_day()
     if first is None:
         return 0
+    # A back-fill often follows a bulk load (the demo's, a migration's) whose rows PostgreSQL has
+    # not analysed yet, inside the loader's transaction where autovacuum never will: without
+    # statistics the planner takes the thousands of tasks and people for a handful and loops
+    # over them, and a day costs minutes instead of milliseconds.
+    with connection.cursor() as cursor:
+        for table in ANALYSED_FOR_BACK_FILL:
+            cursor.execute(f"ANALYZE {_tables()[table]}")
     day, rows = max(start, first), 0
     while day <= end:
         rows += sum(r.rows for r in compute_scores(day=day, force=force))

@@ -21,6 +21,7 @@ from akimat.calendar import add_working_days, is_working_day, working_days_betwe
 from akimat.models import Role, User
 from tasks.models import (
     END_OF_WORKING_DAY,
+    IN_WORK_STATUSES,
     OPEN_STATUSES,
     TEXT_MAX_LENGTH,
     Absence,
@@ -357,6 +358,11 @@ def request_deadline_move(
     """The responsible person asks to move the deadline, with a reason."""
     task = _locked(task, None)
     _require(can_work_on(actor, task) and task.is_open)
+    if task.status == Status.AWAITING_ACCEPTANCE:
+        # The result is judged against the deadline in force when it was handed in.
+        raise ValidationError(
+            _("The result has been handed in: a deadline cannot move while it awaits acceptance.")
+        )
     reason = _clean_text(reason, field="reason")
     if new_deadline <= timezone.now():
         raise ValidationError({"new_deadline": _("The new deadline must be in the future.")})
@@ -587,7 +593,7 @@ def actions_for(user: User, task: Task, *, co_executor: bool = False) -> frozens
         allowed.add("start")
     if works and task.status in (Status.NEW, Status.IN_PROGRESS, Status.RETURNED):
         allowed.add("submit")
-    if works and task.is_open:
+    if works and task.status in IN_WORK_STATUSES:
         allowed.add("move")
     if manages and not works and task.status == Status.AWAITING_ACCEPTANCE:
         allowed |= {"accept", "return"}

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from akimat import scoring
 from akimat.calendar import ensure_calendar
+from tasks import services
 from tasks.models import ChecklistItem, Status, Task, done_on_time
 from tests.tasks.factories import TaskFactory
 
@@ -34,6 +36,12 @@ def _pinned(db):
         yield
 
 
+def set_on_10th(head, specialist, **fields) -> Task:
+    """The head's task for the specialist, set on 10 November, due on the 17th at 18:30."""
+    fields = {"deadline": at(17), "created_at": at(10, 9), **fields}
+    return TaskFactory(author=head, responsible=specialist, **fields)
+
+
 def figures(task: Task) -> Task:
     return Task.objects.with_figures().get(pk=task.pk)
 
@@ -45,11 +53,9 @@ def snapshot(person, day: dt.date | None = None):
 def test_a_result_handed_in_on_time_is_not_overdue_while_it_awaits_acceptance(
     client, head, specialist
 ):
-    task = TaskFactory(
-        author=head,
-        responsible=specialist,
-        deadline=at(17),
-        created_at=at(10, 9),
+    task = set_on_10th(
+        head,
+        specialist,
         status=Status.AWAITING_ACCEPTANCE,
         submitted_at=at(16, 12),
     )
@@ -71,11 +77,9 @@ def test_a_result_handed_in_on_time_is_not_overdue_while_it_awaits_acceptance(
 
 
 def test_a_result_handed_in_late_is_overdue_from_the_deadline(specialist, head):
-    task = TaskFactory(
-        author=head,
-        responsible=specialist,
-        deadline=at(17),
-        created_at=at(10, 9),
+    task = set_on_10th(
+        head,
+        specialist,
         status=Status.AWAITING_ACCEPTANCE,
         submitted_at=at(18, 10),
     )
@@ -87,11 +91,9 @@ def test_a_result_handed_in_late_is_overdue_from_the_deadline(specialist, head):
 
 
 def test_a_returned_result_resumes_the_clock_from_the_original_deadline(specialist, head):
-    task = TaskFactory(
-        author=head,
-        responsible=specialist,
-        deadline=at(17),
-        created_at=at(10, 9),
+    task = set_on_10th(
+        head,
+        specialist,
         status=Status.RETURNED,
         submitted_at=at(16, 12),
         returned_at=at(20, 15),
@@ -105,20 +107,16 @@ def test_a_returned_result_resumes_the_clock_from_the_original_deadline(speciali
 
 
 def test_done_on_time_is_judged_by_when_the_result_was_handed_in(specialist, head):
-    accepted_late = TaskFactory(
-        author=head,
-        responsible=specialist,
-        deadline=at(17),
-        created_at=at(10, 9),
+    accepted_late = set_on_10th(
+        head,
+        specialist,
         status=Status.DONE,
         submitted_at=at(16, 12),
         done_at=at(19, 10),
     )
-    handed_in_late = TaskFactory(
-        author=head,
-        responsible=specialist,
-        deadline=at(17),
-        created_at=at(10, 9),
+    handed_in_late = set_on_10th(
+        head,
+        specialist,
         status=Status.DONE,
         submitted_at=at(18, 12),
         done_at=at(18, 13),
@@ -197,3 +195,18 @@ def test_behind_schedule_is_little_ticked_late_in_the_time(client, head, special
         reverse("tasks:board"), {"department": specialist.department_id, "person": specialist.pk}
     ).content.decode()
     assert board.count('data-testid="behind-schedule"') == 1
+
+
+def test_a_deadline_cannot_move_while_the_result_awaits_acceptance(specialist, head):
+    task = set_on_10th(
+        head,
+        specialist,
+        deadline=NOW + dt.timedelta(days=1),
+        status=Status.AWAITING_ACCEPTANCE,
+        submitted_at=at(24),
+    )
+    with pytest.raises(ValidationError, match="handed in"):
+        services.request_deadline_move(
+            task=task, actor=specialist, new_deadline=NOW + dt.timedelta(days=9), reason="Ждём"
+        )
+    assert not task.deadline_changes.exists()
