@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from akimat import scoring
 from akimat.calendar import ensure_calendar, quarter_bounds
-from akimat.models import PersonSnapshot
+from akimat.models import DepartmentSnapshot, PersonSnapshot
+from tasks import services
 from tasks.models import (
     AGE_OLD_OVER,
     AGE_RECENT_MAX,
@@ -229,3 +230,61 @@ def test_a_past_day_computed_again_after_changes_gives_what_the_night_wrote(
             raise Rollback
     except Rollback:
         pass
+
+
+def _department_rows(day: dt.date) -> list[tuple]:
+    fields = [f.attname for f in DepartmentSnapshot._meta.fields if f.attname != "computed_at"]
+    return list(
+        DepartmentSnapshot.objects.filter(date=day).order_by("department_id").values_list(*fields)
+    )
+
+
+def test_a_hand_over_and_a_move_between_directorates_leave_the_past_day_as_the_night_wrote(
+    people, other_department
+):
+    head, specialist, acting = people[0], people[1], people[2]
+    with time_machine.travel(NOW, tick=False):
+        overdue = TaskFactory(
+            author=head, responsible=specialist, created_at=NOW - 40 * HOUR, deadline=NOW - HOUR
+        )
+        TaskFactory(author=head, responsible=specialist, deadline=NOW + 30 * HOUR)
+        TaskFactory(
+            author=head,
+            responsible=specialist,
+            deadline=NOW - HOUR,
+            status=Status.AWAITING_ACCEPTANCE,
+            submitted_at=NOW - 3 * HOUR,
+        )
+    night = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(2), tzinfo=ALMATY)
+    with time_machine.travel(night, tick=False):
+        scoring.compute_scores(day=DAY)
+    people_rows, department_rows = _rows(DAY), _department_rows(DAY)
+    mine = PersonSnapshot.objects.get(date=DAY, person=specialist)
+    assert (mine.department_id, mine.open, mine.overdue, mine.awaiting) == (
+        specialist.department_id,
+        3,
+        1,
+        1,
+    )
+
+    # The next morning the specialist falls ill, the acting person takes the open tasks over,
+    # and a week later the specialist moves to another directorate.
+    with time_machine.travel(night + 7 * HOUR, tick=False):
+        absence = Absence.objects.create(
+            user=specialist,
+            kind="sick",
+            start=DAY + dt.timedelta(days=1),
+            end=DAY + dt.timedelta(days=5),
+            acting=acting,
+        )
+        assert services.hand_over_to_acting(absence=absence, actor=head) == 3
+    with time_machine.travel(night + 7 * 24 * HOUR, tick=False):
+        specialist.department = other_department
+        specialist.save()
+    overdue.refresh_from_db()
+    assert overdue.responsible == acting
+
+    with time_machine.travel(night + 8 * 24 * HOUR, tick=False):
+        scoring.compute_scores(day=DAY, force=True)
+    assert _rows(DAY) == people_rows
+    assert _department_rows(DAY) == department_rows

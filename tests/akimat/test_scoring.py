@@ -361,9 +361,12 @@ def test_every_run_is_recorded_per_chunk(specialist, other_department, spring):
         assert run.duration_ms is not None and run.rows in {1, 2}
 
 
-def test_a_person_who_left_the_chunk_loses_the_stale_row_when_forced(
+def test_a_person_without_history_of_the_day_who_moved_since_loses_the_stale_row_when_forced(
     specialist, other_department, spring
 ):
+    # The fixtures' people were made today, so their history does not reach back to 5 May: the
+    # computation can only take their directorate as it is now. (With history, a move after the
+    # day leaves the day as it was: tests/akimat/test_figures_agree.py.)
     scoring.compute_scores(day=d(5, 5))
     specialist.department = other_department
     specialist.save(update_fields=["department"])

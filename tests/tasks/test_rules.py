@@ -205,7 +205,7 @@ def test_a_deadline_cannot_move_while_the_result_awaits_acceptance(specialist, h
         status=Status.AWAITING_ACCEPTANCE,
         submitted_at=at(24),
     )
-    with pytest.raises(ValidationError, match="handed in"):
+    with pytest.raises(ValidationError, match="Результат уже сдан"):
         services.request_deadline_move(
             task=task, actor=specialist, new_deadline=NOW + dt.timedelta(days=9), reason="Ждём"
         )
