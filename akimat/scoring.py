@@ -326,9 +326,10 @@ judged AS (
         WHERE f.created_at < %(moment)s
           -- a cheap first sieve when the people are a range of ids (a group of a parallel run);
           -- people who changed directorate since the moment may lie outside it
+          -- (an array, not a subquery: a qual with a subquery is not pushed down to the scan)
           AND (%(ids_from)s::int IS NULL
                OR f.responsible_id BETWEEN %(ids_from)s AND %(ids_to)s
-               OR f.responsible_id IN (SELECT id FROM users_then))
+               OR f.responsible_id = ANY(%(moved)s::int[]))
           -- done before every period began, or cancelled by the moment: counts nowhere
           AND (f.status <> 'done' OR f.done_at >= (SELECT min(period_from) FROM periods))
           AND NOT (f.status = 'cancelled'
@@ -503,6 +504,7 @@ def _params(
     now: dt.datetime,
     people: list[int] | None = None,
     ids: tuple[int, int] | None = None,
+    moved: list[int] | None = None,
 ) -> dict[str, object]:
     return {
         "day": day,
@@ -514,6 +516,7 @@ def _params(
         "policy": policy.pk,
         "ids_from": ids[0] if ids else None,
         "ids_to": ids[1] if ids else None,
+        "moved": moved or [],
         "age_recent": AGE_RECENT_MAX,
         "cycle_days": CYCLE_DAYS,
         "age_old": AGE_OLD_OVER,
@@ -743,13 +746,14 @@ def _write_people(
     policy: BonusPolicy,
     now: dt.datetime,
     ids: tuple[int, int] | None = None,
+    moved: list[int] | None = None,
 ) -> dict[int, int]:
     columns = ", ".join(PERSON_COLUMNS)
     updates = ", ".join(
         f"{c} = EXCLUDED.{c}" for c in PERSON_COLUMNS if c not in {"date", "person_id"}
     )
     sql = _sql(UPSERT_PEOPLE_SQL, columns=columns, updates=updates, figures=figures_sql())
-    params = _params(day, departments=departments, policy=policy, now=now, ids=ids)
+    params = _params(day, departments=departments, policy=policy, now=now, ids=ids, moved=moved)
     with _tuned() as cursor:
         cursor.execute(sql, params)
         written = dict(cursor.fetchall())
@@ -766,11 +770,12 @@ def _people(
     now: dt.datetime,
     force: bool,
     ids: tuple[int, int] | None = None,
+    moved: list[int] | None = None,
 ) -> tuple[list[int], set[int], dict[int, int]]:
     """In the caller's transaction: lock the chunks of `day` nobody else holds, leave out those
     already computed (unless `force`) and write the people of the rest (all of whose ids lie in
-    `ids`, when given). The chunks written, the chunks found done, and the rows written per
-    chunk."""
+    `ids`, when given, or in `moved`: people changed since, who may have belonged elsewhere). The
+    chunks written, the chunks found done, and the rows written per chunk."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c FROM unnest(%s::int[]) AS c WHERE pg_try_advisory_xact_lock(%s + c)",
@@ -786,7 +791,7 @@ def _people(
             .distinct()
         )
     work = [c for c in locked if c not in done]
-    written = _write_people(day, work, policy, now, ids) if work else {}
+    written = _write_people(day, work, policy, now, ids, moved) if work else {}
     return work, done, written
 
 
@@ -837,11 +842,24 @@ def _people_in_parallel(
     INSERT … SELECT never gets PostgreSQL's own parallel workers. A group that fails fails the
     call; the groups that finished keep their rows (computing the date again skips them)."""
 
+    # The groups are cut along today's directorates; a person changed since the day may have
+    # belonged to another group's then, so each group's sieve lets these few through as well.
+    moment = min(end_of_day(day), now)
+    moved = list(
+        User.history.filter(history_date__gte=moment).order_by().values_list("id", flat=True)
+    )
+
     def one(group: Group) -> tuple[list[int], set[int], dict[int, int]]:
         try:
             with transaction.atomic():
                 return _people(
-                    day, group.chunks, policy=policy, now=now, force=force, ids=group.ids
+                    day,
+                    group.chunks,
+                    policy=policy,
+                    now=now,
+                    force=force,
+                    ids=group.ids,
+                    moved=moved,
                 )
         finally:
             connection.close()  # this thread's own
