@@ -163,7 +163,7 @@ def _count_today(as_of: dt.date, departments: list[int]) -> Today:
         rows=rows,
         total=total,
         start=start,
-        oldest=oldest_overdue(as_of, departments),
+        oldest=oldest_overdue(departments),
         trend=trend(as_of, start, departments),
         counted_at=timezone.now(),
     )
@@ -207,8 +207,8 @@ def person_rows(as_of: dt.date, department: Department) -> list[PersonSnapshot]:
     return figures
 
 
-def overdue_tasks(as_of: dt.date, *, person: User, department: Department) -> list[Task]:
-    """The person's overdue tasks in the directorate, oldest first, with their overdue days."""
+def overdue_tasks(*, person: User, department: Department) -> list[Task]:
+    """The person's overdue tasks in the directorate now, oldest first, with their overdue days."""
     return list(
         Task.objects.for_department(department.pk)
         .overdue()
@@ -219,8 +219,8 @@ def overdue_tasks(as_of: dt.date, *, person: User, department: Department) -> li
     )
 
 
-def oldest_overdue(as_of: dt.date, departments: list[int]) -> list[Task]:
-    """The ten tasks overdue the longest on the dashboard (one query)."""
+def oldest_overdue(departments: list[int]) -> list[Task]:
+    """The ten tasks overdue the longest now, on the dashboard (one query)."""
     return list(
         Task.objects.overdue()
         .filter(department__in=departments)

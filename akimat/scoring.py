@@ -6,20 +6,27 @@ directorates. No Python loop ever walks people or tasks, so the number of querie
 for five people or a hundred thousand. The groups (settings.SCORES_CONNECTIONS, cut along the
 people's ids) are written at once, each on a connection of its own.
 
-The rules (the README's "Nightly scores" section says the same in words):
+The rules are tasks.models' (overdue_at, handed_in_on_time, done_on_time, the age buckets),
+repeated here in SQL for speed; tests/akimat/test_figures_agree.py proves the two agree, and the
+README's "The figures" and "Nightly scores" sections say the same in words:
 
 - The moment is the end of day D (midnight after it, local time), or now when D is today.
-- A task counts from `created_at`; it is done once `done_at` has passed (status done), cancelled
-  once `cancelled_at` has; open otherwise.
+- A task counts from `created_at`, under the person responsible for it at the moment, in that
+  person's directorate at the moment, with its status then: tasks and people changed since are
+  read from the last row of their history before the moment. It is done once `done_at` has
+  passed (status done), cancelled once `cancelled_at` has; open otherwise.
 - The deadline in force is the new deadline of the last approved move decided by then, else the
   original deadline (the old deadline of the first approved move; `Task.deadline` when it never
   moved). So the days overdue before a move stay in those days' snapshots, and the next day the
   task is judged against its new deadline.
-- Overdue = open and the deadline in force has passed. Overdue working days are counted from the
-  calendar table (working days after the deadline's date up to D, less the responsible person's
-  absences, as on the tasks board); the age buckets are up to 3, 4–10 and over 10 working days.
+- Overdue = open, the deadline in force has passed, and the result not handed in by it (a result
+  handed in on time and awaiting acceptance counts as `awaiting`). Overdue working days are
+  counted from the calendar table (working days after the deadline's date up to D, less the
+  responsible person's absences, as on the tasks board); the age buckets are up to
+  AGE_RECENT_MAX, up to AGE_OLD_OVER and over it. Done on time = the result handed in by the
+  deadline in force.
 - The period ("the current cycle") is the 12+1-week cycle of the person's directorate that holds
-  D; without one, the calendar quarter of D (the civil service's quarterly evaluation). Done on
+  D (`CycleQuerySet.holding`); without one, the calendar quarter of D (the civil service's quarterly evaluation). Done on
   time / late and deadline moves count inside the period.
 - The week's execution score is plans' definition (`OccurrenceQuerySet.week_counts`): tactic-tasks
   of the cycle week holding D, not cancelled, due by then or already done; on time = done with the

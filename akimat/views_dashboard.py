@@ -155,7 +155,7 @@ def dashboard_person(request: HtmxRequest, pk: int, person: int) -> HttpResponse
     context = {
         "department": department,
         "person": who,
-        "tasks": dashboard.overdue_tasks(timezone.localdate(), person=who, department=department),
+        "tasks": dashboard.overdue_tasks(person=who, department=department),
     }
     template = "akimat/dashboard/person.html"
     if request.htmx:
