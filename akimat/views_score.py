@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from akimat import disputes, scoring
 from akimat.calendar import quarter_bounds
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, notify
 from akimat.models import PersonSnapshot, Role, ScoreDispute, User
 from akimat.views_dashboard import refuse
 
@@ -173,11 +172,7 @@ def dispute_create(request: HtmxRequest) -> HttpResponse:
         return TemplateResponse(request, TEMPLATE, context)
     response = TemplateResponse(request, TEMPLATE + "#score-disputes", context)
     if not error:
-        trigger_client_event(
-            response,
-            "notify",
-            {"text": _("Your dispute was sent to your head."), "level": "success"},
-        )
+        notify(response, _("Your dispute was sent to your head."), "success")
     return response
 
 
@@ -234,5 +229,5 @@ def dispute_answer(request: HtmxRequest, pk: int) -> HttpResponse:
         },
     )
     if not error:
-        trigger_client_event(response, "notify", {"text": _("Answer sent."), "level": "success"})
+        notify(response, _("Answer sent."), "success")
     return response

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, notify
 from journal import services
 from journal.forms import QuickEntryForm
 from journal.models import Entry
@@ -118,4 +117,4 @@ def quick_entry(request: HtmxRequest) -> HttpResponse:
         if on_this_day
         else _("The entry has been saved under today.")
     )
-    return trigger_client_event(response, "notify", {"text": text, "level": "success"})
+    return notify(response, text, "success")

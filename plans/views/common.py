@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, Level, toast_or_redirect
 from akimat.models import Department, Role, User
 from plans.models import Cycle, Plan
 
@@ -64,19 +61,17 @@ def respond(
     request: HtmxRequest,
     plan: Plan,
     text: str,
-    level: str,
+    level: Level,
 ) -> HttpResponse:
     """After a POST on the plan page: htmx gets the scorecard again with a toast; a plain
     request goes back to the plan page with the message (Post/Redirect/Get)."""
-    if not request.htmx:
-        messages.add_message(
-            request, messages.ERROR if level == "danger" else messages.SUCCESS, text
-        )
-        return HttpResponseRedirect(plan.get_absolute_url())
-    from plans.views.plan import plan_context
+    region = None
+    if request.htmx:
+        from plans.views.plan import plan_context
 
-    response = TemplateResponse(
-        request, "plans/plan_detail.html#plan-scorecard", plan_context(request, plan.pk)
+        region = TemplateResponse(
+            request, "plans/plan_detail.html#plan-scorecard", plan_context(request, plan.pk)
+        )
+    return toast_or_redirect(
+        request, text=text, level=level, redirect_to=plan.get_absolute_url(), region=region
     )
-    response["HX-Trigger"] = json.dumps({"notify": {"text": text, "level": level}})
-    return response

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, Level, toast_or_redirect
 from reception.models import Closure, Service
 
 
@@ -55,17 +52,13 @@ def answer(
     request: HtmxRequest,
     *,
     text: str,
-    level: str,
+    level: Level,
     template: str,
     context: dict[str, object],
     redirect_to: str,
 ) -> HttpResponse:
     """An htmx action gets its region in the new state and a toast; a plain one a redirect."""
-    if not request.htmx:
-        messages.add_message(
-            request, messages.ERROR if level == "danger" else messages.SUCCESS, text
-        )
-        return HttpResponseRedirect(redirect_to)
-    response = TemplateResponse(request, template, context)
-    response["HX-Trigger"] = json.dumps({"notify": {"text": text, "level": level}})
-    return response
+    region = TemplateResponse(request, template, context) if request.htmx else None
+    return toast_or_redirect(
+        request, text=text, level=level, redirect_to=redirect_to, region=region
+    )

@@ -7,21 +7,20 @@ redirected back (Post/Redirect/Get) with a message.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, Level, toast_or_redirect
 from tasks import forms, services
 from tasks.models import ChecklistItem, DeadlineChange, Task
 from tasks.views.detail import task_detail_context
@@ -38,23 +37,26 @@ def _first_error(error: ValidationError | django_forms.Form) -> str:
     return next(iter(error.messages), _("Check the form."))
 
 
-def _respond(request: HtmxRequest, task: Task, text: str, level: str) -> HttpResponse:
+def _respond(request: HtmxRequest, task: Task, text: str, level: Level) -> HttpResponse:
     from_detail = request.POST.get("from") == "detail"
-    if not request.htmx:
-        messages.add_message(
-            request, messages.ERROR if level == "danger" else messages.SUCCESS, text
+    region = None
+    if request.htmx:
+        region = (
+            TemplateResponse(
+                request, "tasks/task_detail.html#task-detail", task_detail_context(request, task.pk)
+            )
+            if from_detail
+            else TemplateResponse(
+                request, "tasks/my_tasks.html#my-tasks", my_tasks_context(request)
+            )
         )
-        return HttpResponseRedirect(task.get_absolute_url() if from_detail else "/tasks/")
-    if from_detail:
-        response = TemplateResponse(
-            request, "tasks/task_detail.html#task-detail", task_detail_context(request, task.pk)
-        )
-    else:
-        response = TemplateResponse(
-            request, "tasks/my_tasks.html#my-tasks", my_tasks_context(request)
-        )
-    response["HX-Trigger"] = json.dumps({"notify": {"text": text, "level": level}})
-    return response
+    return toast_or_redirect(
+        request,
+        text=text,
+        level=level,
+        redirect_to=task.get_absolute_url() if from_detail else reverse("tasks:my-tasks"),
+        region=region,
+    )
 
 
 def _perform(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from akimat.calendar import add_working_days
-from akimat.http import HtmxRequest
+from akimat.http import MESSAGE_LEVELS, HtmxRequest
 from akimat.models import Department, User
 from tasks.models import IN_WORK_STATUSES, TEXT_MAX_LENGTH, StandupNote, Status, Task, overdue_at
 from tasks.services import save_standup_blockers
@@ -111,7 +111,9 @@ def _back(request: HtmxRequest) -> str:
 def _answer(request: HtmxRequest, *, text: str, error: str = "", saved: str = "") -> HttpResponse:
     """htmx gets the form back with the outcome; a plain post goes back where it came from."""
     if not request.htmx:
-        messages.add_message(request, messages.ERROR if error else messages.SUCCESS, error or saved)
+        messages.add_message(
+            request, MESSAGE_LEVELS["danger" if error else "success"], error or saved
+        )
         return HttpResponseRedirect(_back(request))
     context = {
         "my_blockers": text,

@@ -215,6 +215,26 @@ def test_second_person_saving_an_old_version_is_told(client, head, specialist, t
     assert task.status == Status.IN_PROGRESS
 
 
+def test_a_conflict_without_htmx_is_a_warning_on_the_next_page(client, head, specialist, task):
+    """A plain form post (no script) that lost a race lands back on the task with a yellow
+    warning toast, not a green "success" one."""
+    seen = task.version
+    services.start_task(task=task, actor=specialist, version=seen)  # meanwhile, elsewhere
+    client.force_login(head)
+    response = client.post(
+        reverse("tasks:task-cancel", args=[task.pk]),
+        {"version": seen, "reason": "Отмена", "from": "detail"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(task.get_absolute_url(), 302)]
+    toasts = [m for m in response.context["messages"]]
+    assert [m.level_tag for m in toasts] == ["warning"]
+    assert 'class="toast align-items-center text-bg-warning' in response.text
+    assert "text-bg-success" not in response.text
+    task.refresh_from_db()
+    assert task.status == Status.IN_PROGRESS
+
+
 def test_accepting_your_own_returned_task_is_refused(client, deputy, head):
     own = services.create_task(
         author=deputy, title="Поручение", responsible=head, deadline=in_days(2)
