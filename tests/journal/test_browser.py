@@ -29,13 +29,24 @@ def test_methodologist_writes_finds_and_charts(page: Page, live_server):
     page.get_by_label("Вид").select_option(label="Совещание")
     tags = page.get_by_role("textbox", name="Теги", exact=True)
     tags.press_sequentially("сове")
-    page.locator("[data-tag-pick='совещание']").click()
+    suggestions = page.locator("#id_tags-options")
+    expect(suggestions.locator("[data-tag-pick='совещание']")).to_be_visible()
+    suggestions.locator("[data-tag-pick='совещание']").click()
     expect(tags).to_have_value("совещание, ")
+    # The second word is suggested too: the suggestions box outlives the first pick.
+    tags.press_sequentially("стен")
+    expect(suggestions.locator("[data-tag-pick='стендап']")).to_be_visible()
+    suggestions.locator("[data-tag-pick='стендап']").click()
+    expect(tags).to_have_value("совещание, стендап, ")
+    # A word nobody has used yet is announced as a new tag.
+    tags.press_sequentially("пилот")
+    expect(suggestions).to_contain_text("«пилот» станет новым тегом")
+    tags.fill("совещание, стендап")
     body.press("Control+Enter")
     expect(page.locator("#notifications")).to_contain_text("Запись сохранена")
     entry = Entry.objects.order_by("-pk").first()
     assert entry is not None and "сократили" in entry.body
-    assert [t.name for t in entry.tags.all()] == ["совещание"]
+    assert sorted(t.name for t in entry.tags.all()) == ["совещание", "стендап"]
     card = page.locator(f"#entry-{entry.pk}")
     expect(card).to_contain_text("Еженедельные совещания")
     expect(body).to_have_value("")

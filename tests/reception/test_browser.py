@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -14,8 +15,16 @@ from playwright.sync_api import Page, expect
 from akimat.calendar import add_working_days
 from akimat.models import User
 from reception import services
-from reception.models import Case, Service, Visit, VisitStatus
-from tests.reception.factories import bin_
+from reception.models import Case, Service, Visit, Visitor, VisitStatus
+from tests.factories import DepartmentFactory, UserFactory
+from tests.reception.factories import (
+    MIDDAY,
+    OrganisationFactory,
+    ServiceFactory,
+    VisitorFactory,
+    bin_,
+    iin,
+)
 from tests.tasks.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,3 +90,70 @@ def test_register_call_finish_with_needs_documents_and_the_task_appears(
     row = page.locator(f"#task-{case.task_id}")
     expect(row).to_contain_text("Тулегенов Арман Серикович")
     expect(row).to_contain_text(f"{due:%d.%m.%Y} 18:30")
+
+
+def test_a_returning_visitor_is_found_by_iin_phone_or_name_and_registered_in_one_enter(
+    page: Page, live_server
+):
+    """The receptionist types what the visitor says; the card of the person on record appears
+    under the fields; one click fills the form and one Enter gives the ticket, to the same
+    visitor (no second record)."""
+    department = DepartmentFactory(slug="construction", name_ru="Управление строительства")
+    service = ServiceFactory(department=department, name_ru="Разрешение на строительство")
+    UserFactory(username="reception.lookup", password="demo", roles=["receptionist"])
+    company = OrganisationFactory(name="ТОО «Жетісу Тас»", bin=bin_(404))
+    returning = VisitorFactory(
+        full_name="Оспанова Гульмира Канатовна",
+        iin=iin(707),
+        phone="+77015550707",
+        organisation=company,
+    )
+    VisitorFactory(full_name="Оспанов Ерлан Маратович", iin=iin(708), phone="+77015550808")
+    visitors = Visitor.objects.count()
+    base = live_server.url
+
+    with time_machine.travel(MIDDAY, tick=True):
+        sign_in(page, base, "reception.lookup")
+        page.goto(f"{base}/reception/")
+        results = page.locator("#lookup-results")
+        cards = results.get_by_test_id("lookup-result")
+
+        # By the IIN (ten digits typed of twelve): one card, with the name and the company's BIN.
+        page.get_by_label("ИИН").press_sequentially(iin(707)[:10])
+        expect(cards).to_have_count(1)
+        expect(cards.first).to_contain_text("Оспанова Гульмира Канатовна")
+        expect(cards.first).to_contain_text(f"БИН {bin_(404)}")
+        page.get_by_label("ИИН").fill("")
+
+        # By the phone as people say it (8 instead of +7, spaces): the box is still there.
+        page.get_by_label("Телефон").press_sequentially("8 701 555 07")
+        expect(cards).to_have_count(1)
+        expect(cards.first).to_contain_text("+77015550707")
+        page.get_by_label("Телефон").fill("")
+
+        # By the name: two people share the surname; the second word narrows it to one.
+        name = page.get_by_label("ФИО")
+        name.press_sequentially("Оспанов")
+        expect(cards).to_have_count(2)
+        name.press_sequentially(" Гуль")
+        expect(cards).to_have_count(1)
+        page.get_by_label("Услуга").select_option(str(service.pk))
+        cards.first.click()
+
+        # The form is filled from the record; what was picked stays; the purpose has the focus.
+        expect(page.get_by_test_id("returning")).to_be_visible()
+        expect(page.get_by_label("ИИН")).to_have_value(iin(707))
+        expect(page.get_by_label("ФИО")).to_have_value("Оспанова Гульмира Канатовна")
+        expect(page.get_by_label("БИН")).to_have_value(bin_(404))
+        expect(page.get_by_label("Услуга")).to_have_value(str(service.pk))
+        purpose = page.get_by_label("Цель обращения")
+        expect(purpose).to_be_focused()
+        page.keyboard.type("Продление разрешения")
+        page.keyboard.press("Enter")
+
+        ticket = page.get_by_test_id("ticket-number")
+        expect(ticket).to_be_visible()
+        visit = Visit.objects.get(visitor=returning)
+        expect(ticket).to_have_text(visit.ticket)
+        assert visit.purpose == "Продление разрешения"
+        assert Visitor.objects.count() == visitors

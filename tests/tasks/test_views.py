@@ -227,7 +227,7 @@ def test_a_conflict_without_htmx_is_a_warning_on_the_next_page(client, head, spe
         follow=True,
     )
     assert response.redirect_chain == [(task.get_absolute_url(), 302)]
-    toasts = [m for m in response.context["messages"]]
+    toasts = list(response.context["messages"])
     assert [m.level_tag for m in toasts] == ["warning"]
     assert 'class="toast align-items-center text-bg-warning' in response.text
     assert "text-bg-success" not in response.text
