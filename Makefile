@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .DEFAULT_GOAL := run
-.PHONY: run test test-embedded install install-dev lint format check-deploy messages clean
+.PHONY: run test test-at test-embedded install install-dev lint format check-deploy messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ run: install
 ## Run the whole test suite (embedded services unless DATABASE_URL / CELERY_BROKER_URL are set).
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The whole suite at a pinned moment of Almaty's clock (needs faketime: apt-get install faketime),
+## e.g. `make test-at AT="2026-12-06 00:30:00"`, a Sunday just after midnight. TZ is Almaty's on
+## purpose: Django sets TZ for the processes it starts (the Celery worker), and faketime reads AT
+## in the local zone, so the test process and the worker must read it in the same one.
+test-at: install-dev
+	TZ=Asia/Almaty faketime -f "@$(AT)" $(PY) -m pytest $(PYTEST_ARGS)
 
 ## The quick subset on the embedded PostgreSQL and Redis, whatever the environment says.
 test-embedded: install-dev
