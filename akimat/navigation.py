@@ -38,7 +38,8 @@ MENU = [
         "plans:index",
         frozenset({Role.SPECIALIST, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN}),
     ),
-    MenuItem(_("Stand-up"), "tasks:standup", _WATCHERS),
+    # Its own people read their directorate's stand-up and write their blockers there.
+    MenuItem(_("Stand-up"), "tasks:standup", frozenset({*_WATCHERS, Role.SPECIALIST})),
     MenuItem(_("Absences"), "tasks:absences", frozenset({Role.HEAD, Role.DEPUTY, Role.ADMIN})),
     MenuItem(_("My score"), "score", frozenset({Role.SPECIALIST, Role.HEAD})),
     MenuItem(_("Reception"), "reception:desk", frozenset(Role.values)),

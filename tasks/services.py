@@ -95,6 +95,9 @@ def deadline_from(day: dt.date, time: dt.time | None = None) -> dt.datetime:
 
 def _clean_text(text: str, *, field: str, required: bool = True) -> str:
     text = (text or "").strip()
+    if "\x00" in text:
+        # PostgreSQL cannot store the NUL character; refused here rather than failing later.
+        raise ValidationError({field: _("The text contains a NUL character; remove it, please.")})
     if required and not text:
         raise ValidationError({field: _("This cannot be empty.")})
     if len(text) > TEXT_MAX_LENGTH:
@@ -561,21 +564,30 @@ def create_recurring_occurrences(*, today: dt.date) -> int:
 
 @transaction.atomic
 def save_standup_blockers(*, user: User, date: dt.date, blockers: str) -> StandupNote | None:
-    """Keep a person's blockers for the day's stand-up; a new blocker notifies the head."""
+    """Keep, change or (with an empty text) clear a person's own blockers for the day's
+    stand-up. A new or changed text notifies the head of their directorate once (a repeat of
+    the same text, a double click included, notifies nobody; a head is not told of their own)."""
     text = _clean_text(blockers, field="blockers", required=False)
-    note = StandupNote.objects.filter(user=user, date=date).first()
+    notes = StandupNote.objects.select_for_update().filter(user=user, date=date)
     if not text:
-        if note:
+        for note in notes:
+            note._change_reason = "blockers cleared"
             note.delete()
         return None
-    changed = note is None or note.blockers != text
-    note = note or StandupNote(user=user, date=date)
-    note.blockers = text
-    note.updated_at = timezone.now()
-    note.save()
-    if changed and user.department_id:
-        head = user.department.head if user.department else None
-        _notify([head], Notification.Kind.BLOCKER, task=None, actor=user, text=text)
+    # get_or_create waits for a concurrent first save of the same note (a double click) and then
+    # reads it, so the second request finds the text already there instead of failing.
+    note, created = notes.get_or_create(
+        user=user, date=date, defaults={"blockers": text, "updated_at": timezone.now()}
+    )
+    if not created:
+        if note.blockers == text:
+            return note
+        note.blockers = text
+        note.updated_at = timezone.now()
+        note._change_reason = "blockers changed"
+        note.save(update_fields=["blockers", "updated_at"])
+    head = user.department.head if user.department_id and user.department else None
+    _notify([head], Notification.Kind.BLOCKER, task=None, actor=user, text=text)
     return note
 
 

@@ -11,16 +11,22 @@ from django.utils import timezone
 from akimat.models import Department, User
 
 
-def departments_for(user: User) -> QuerySet[Department]:
+def departments_for(user: User, *, own: bool = False) -> QuerySet[Department]:
     """Directorates whose board and stand-up a person may open: those they oversee (with their
-    heads)."""
-    return Department.objects.watched_by(user).select_related("head")
+    heads). With `own`, also the person's own directorate: its stand-up is about its people, so
+    each of them reads it (and changes only their own blockers) without overseeing it."""
+    found = Department.objects.watched_by(user)
+    if own and user.department_id:
+        found = found | Department.objects.filter(pk=user.department_id)
+    return found.select_related("head")
 
 
-def chosen_department(user: User, raw: str | None) -> tuple[Department, list[Department]]:
+def chosen_department(
+    user: User, raw: str | None, *, own: bool = False
+) -> tuple[Department, list[Department]]:
     """The directorate picked by `?department=` among those the person may open (404 otherwise),
-    or the first of them; with the list for the picker."""
-    allowed = list(departments_for(user))
+    or the first of them; with the list for the picker. `own` as in `departments_for`."""
+    allowed = list(departments_for(user, own=own))
     if not allowed:
         raise Http404
     if raw:

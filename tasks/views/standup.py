@@ -5,26 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from akimat.calendar import add_working_days
-from akimat.http import MESSAGE_LEVELS, HtmxRequest
+from akimat.http import HtmxRequest, Level, toast_or_redirect
 from akimat.models import Department, User
-from tasks.models import IN_WORK_STATUSES, TEXT_MAX_LENGTH, StandupNote, Status, Task, overdue_at
+from tasks.models import IN_WORK_STATUSES, StandupNote, Status, Task, overdue_at
 from tasks.services import save_standup_blockers
-from tasks.views.common import chosen_department, departments_for, end_of
+from tasks.views.common import chosen_department, end_of
 
 TEMPLATE = "tasks/standup.html"
+FORM_TEMPLATE = "tasks/_blockers_form.html#blockers-form"
 
 
 @dataclass
@@ -36,9 +38,12 @@ class Card:
     blockers: str = ""
 
 
-def standup_cards(department: Department, today: dt.date, since: dt.date) -> list[Card]:
+def standup_cards(
+    department: Department, today: dt.date, since: dt.date, *, viewer: User
+) -> list[Card]:
     """One card per active person of the directorate: done since `since`, due later today,
-    overdue, and today's blockers (three queries: people, tasks, notes)."""
+    overdue, and today's blockers (three queries: people, tasks, notes). Each task says whether
+    `viewer` may open it (`openable`), so a colleague's task is named but not linked."""
     now = timezone.now()
     since_midnight = end_of(since - dt.timedelta(days=1))
     done_since = Q(status=Status.DONE, done_at__gte=since_midnight)
@@ -54,6 +59,9 @@ def standup_cards(department: Department, today: dt.date, since: dt.date) -> lis
             | Q(status__in=IN_WORK_STATUSES, deadline__lt=end_of(today))
         )
         .with_figures(now)
+        .annotate(
+            openable=Exists(Task.objects.visible_to(viewer).filter(pk=OuterRef("pk"))),
+        )
     )
     for task in tasks:
         card = cards.get(task.responsible_id)
@@ -72,11 +80,17 @@ def standup_cards(department: Department, today: dt.date, since: dt.date) -> lis
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def standup(request: HtmxRequest) -> HttpResponse:
-    department, departments = chosen_department(request.user, request.GET.get("department"))
+    """The stand-up of a directorate: those who oversee it pick among theirs; its own people read
+    their own directorate's, each with their blockers editable on their card. htmx gets the
+    counters alone (renewed after a blocker is saved on the page)."""
+    department, departments = chosen_department(
+        request.user, request.GET.get("department"), own=True
+    )
     today = timezone.localdate()
     since = add_working_days(today, -1)
-    cards = standup_cards(department, today, since)
+    cards = standup_cards(department, today, since, viewer=request.user)
     mine = next((card for card in cards if card.person.pk == request.user.pk), None)
     context = {
         "department": department,
@@ -92,50 +106,57 @@ def standup(request: HtmxRequest) -> HttpResponse:
         },
         "my_blockers": mine.blockers if mine else "",
         "next_url": request.get_full_path(),
-        "blockers_max": TEXT_MAX_LENGTH,
     }
-    return TemplateResponse(request, TEMPLATE, context)
+    template = TEMPLATE + "#standup-summary" if request.htmx else TEMPLATE
+    return TemplateResponse(request, template, context)
 
 
 def _back(request: HtmxRequest) -> str:
-    """Where a plain form post returns: a safe `next`, else the stand-up for those who may open
-    it, else home."""
+    """Where a plain form post returns: a safe `next`, else the person's stand-up."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("tasks:standup") if departments_for(request.user).exists() else reverse("home")
+    return reverse("tasks:standup")
 
 
-def _answer(request: HtmxRequest, *, text: str, error: str = "", saved: str = "") -> HttpResponse:
-    """htmx gets the form back with the outcome; a plain post goes back where it came from."""
-    if not request.htmx:
-        messages.add_message(
-            request, MESSAGE_LEVELS["danger" if error else "success"], error or saved
-        )
-        return HttpResponseRedirect(_back(request))
+def _answer(
+    request: HtmxRequest, *, text: str, message: str, level: Level, error: bool = False
+) -> HttpResponse:
+    """htmx gets the form back with the outcome beside the button and a toast; a plain post goes
+    back where it came from with the same message."""
     context = {
         "my_blockers": text,
-        "blockers_error": error,
-        "blockers_saved": saved,
+        "blockers_error": message if error else "",
+        "blockers_saved": "" if error else message,
         "next_url": request.POST.get("next", ""),
-        "blockers_max": TEXT_MAX_LENGTH,
     }
-    return TemplateResponse(request, TEMPLATE + "#standup-blockers-form", context)
+    region = TemplateResponse(request, FORM_TEMPLATE, context)
+    if not error:
+        # The stand-up's counters listen for it; My tasks has none and ignores it.
+        trigger_client_event(region, "blockers-saved")
+    return toast_or_redirect(
+        request, text=message, level=level, redirect_to=_back(request), region=region
+    )
 
 
 @require_POST
 @login_required
 def standup_blockers(request: HtmxRequest) -> HttpResponse:
-    """The signed-in person states (or clears) their own blockers for today's stand-up."""
+    """The signed-in person states, changes or clears their own blockers for today's stand-up;
+    nobody else's can be reached from here."""
     if not request.user.department_id:
         raise PermissionDenied
     text = request.POST.get("blockers", "")
     try:
         note = save_standup_blockers(user=request.user, date=timezone.localdate(), blockers=text)
     except ValidationError as exc:
-        return _answer(request, text=text, error=" ".join(exc.messages))
+        # The refused text comes back to be corrected; a NUL is shown as "�", not sent as is.
+        shown = text.replace("\x00", "\N{REPLACEMENT CHARACTER}")
+        return _answer(
+            request, text=shown, message=" ".join(exc.messages), level="danger", error=True
+        )
     if note is None:
-        return _answer(request, text="", saved=_("No blockers for today."))
-    return _answer(request, text=note.blockers, saved=_("Blockers saved."))
+        return _answer(request, text="", message=_("No blockers for today."), level="success")
+    return _answer(request, text=note.blockers, message=_("Blockers saved."), level="success")

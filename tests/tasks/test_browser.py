@@ -1,19 +1,26 @@
-"""The Chromium journey of tasks: edit, start, submit with a result, accept, and the history shows
-which field changed from what to what, and each step."""
+"""The Chromium journeys of tasks: edit, start, submit with a result, accept, and the history shows
+which field changed from what to what, and each step; a specialist's blocker from My tasks to
+the stand-up and the head's bell."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from akimat.models import User
+from akimat.calendar import ensure_calendar
+from akimat.models import Role, User
 from tasks import services
-from tasks.models import Status, Task
+from tasks.models import Notification, Status, Task
+from tests.factories import DepartmentFactory, UserFactory, head_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,3 +85,89 @@ def test_author_edits_specialist_submits_author_accepts_and_the_history_tells(
     expect(timeline).to_contain_text("Приоритет: Обычный → Высокий")
     expect(timeline).to_contain_text("Номер документа: — → 04-12/345")
     assert Task.objects.get(pk=task.pk).status == Status.DONE
+
+
+# Tuesday 17 November 2026, 10:00 in Almaty: a working day (no public holiday that month), so
+# the stand-up has a previous working day and nothing depends on the day the suite runs.
+TUESDAY_MORNING = dt.datetime(2026, 11, 17, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Almaty"))
+
+
+def in_russian(message: str) -> str:
+    with translation.override("ru"):
+        return gettext(message)
+
+
+def test_a_specialist_reports_a_blocker_from_my_tasks_and_the_head_hears_of_it(
+    page: Page, live_server
+):
+    department = DepartmentFactory(slug="land", name_ru="Управление земельных отношений")
+    head = head_of(department, username="head.blockers", password="demo")
+    specialist = UserFactory(
+        username="specialist.blockers",
+        password="demo",
+        first_name="Айгерим",
+        last_name="Касымова",
+        department=department,
+        roles=[Role.SPECIALIST],
+    )
+    colleague = UserFactory(department=department, roles=[Role.SPECIALIST])
+    blocker = "Нет доступа к ЕГКН, заявка в ЦОН от 12.11"
+    base = live_server.url
+
+    with time_machine.travel(TUESDAY_MORNING, tick=True):
+        ensure_calendar(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+        services.save_standup_blockers(
+            user=colleague, date=TUESDAY_MORNING.date(), blockers="Жду подписи юриста"
+        )
+        services.mark_notifications_read(user=head)  # the head has seen the colleague's already
+        sign_in(page, base, "specialist.blockers")
+
+        # My tasks: the form is on top; saving swaps it in place with a message and a toast.
+        page.goto(f"{base}/tasks/")
+        page.evaluate("window.__marker = 'no reload'")
+        form = page.locator("#standup-blockers-form")
+        form.get_by_label(in_russian("What is blocking you today?")).fill(blocker)
+        form.get_by_role("button", name=in_russian("Save blockers")).click()
+        saved = in_russian("Blockers saved.")
+        expect(page.locator("#standup-blockers-form [role=status]")).to_have_text(saved)
+        expect(page.locator("#notifications")).to_contain_text(saved)
+        expect(page.locator("#standup-blockers")).to_have_value(blocker)
+        assert page.evaluate("window.__marker") == "no reload"
+
+        # The stand-up of their own directorate, read-only but for their own card: the text is
+        # there and two people now have blockers.
+        page.get_by_role("link", name=in_russian("Open the stand-up")).click()
+        expect(page).to_have_url(f"{base}/tasks/standup/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(department.name_ru)
+        expect(page.locator('[data-total="blockers"]')).to_have_text("2")
+        mine = page.get_by_role("article", name=str(specialist))
+        expect(mine.get_by_label(in_russian("What is blocking you today?"))).to_have_value(blocker)
+        theirs = page.get_by_role("article", name=str(colleague))
+        expect(theirs).to_contain_text("Жду подписи юриста")
+        expect(theirs.locator("textarea")).to_have_count(0)
+        expect(page.locator("select[name=department]")).to_have_count(0)
+
+        # The head: one unread notification under the bell, with the text and the way to the
+        # stand-up, where the blocker is on the specialist's card.
+        sign_in(page, base, "head.blockers")
+        expect(page.locator("#bell-counter .badge")).to_have_text("1")
+        page.locator("#bell button").first.click()
+        line = page.locator("#bell-list li").first  # the latest
+        expect(line).to_contain_text(in_russian("Blocker raised"))
+        expect(line).to_contain_text(str(specialist))
+        expect(line).to_contain_text(blocker)
+        expect(line).to_have_class(re.compile(r"\bfw-bold\b"))  # unread
+        line.get_by_role("link", name=in_russian("Stand-up")).click()
+        expect(page).to_have_url(f"{base}/tasks/standup/?department={department.pk}")
+        expect(page.get_by_role("article", name=str(specialist))).to_contain_text(blocker)
+        expect(page.locator('[data-total="blockers"]')).to_have_text("2")
+
+        # The head's own blocker, typed on the stand-up: the counter follows without a reload.
+        page.evaluate("window.__marker = 'no reload'")
+        own = page.get_by_role("article", name=str(head))
+        own.get_by_label(in_russian("What is blocking you today?")).fill("Жду решения акима")
+        own.get_by_role("button", name=in_russian("Save blockers")).click()
+        expect(page.locator("#notifications")).to_contain_text(saved)
+        expect(page.locator('[data-total="blockers"]')).to_have_text("3")
+        assert page.evaluate("window.__marker") == "no reload"
+    assert Notification.objects.filter(recipient=head, actor=specialist).count() == 1

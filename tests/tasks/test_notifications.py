@@ -130,14 +130,25 @@ def test_unread_lines_are_bold_and_read_ones_are_not(client, specialist, head):
 
 
 def test_a_notification_without_a_task_has_no_link(client, specialist, head):
-    notify(specialist, actor=specialist, kind=Notification.Kind.BLOCKER, text="Нет доступа к ЕСЭДО")
+    notify(head, actor=specialist, kind=Notification.Kind.ASSIGNED, text="Без задачи")
     client.force_login(head)
+
+    response = client.get(LIST_URL, headers=HX)
+
+    assert "Без задачи" in response.text
+    assert "<a " not in response.text
+
+
+def test_a_blocker_links_to_the_stand_up_of_the_persons_directorate(client, specialist, head):
     notify(head, actor=specialist, kind=Notification.Kind.BLOCKER, text="Нет доступа к ЕСЭДО")
+    client.force_login(head)
 
     response = client.get(LIST_URL, headers=HX)
 
     assert "Нет доступа к ЕСЭДО" in response.text
-    assert "<a " not in response.text
+    url = f"{reverse('tasks:standup')}?department={specialist.department_id}"
+    assert response.text.count("<a ") == 1
+    assert f'href="{url}"' in response.text
 
 
 def test_empty_list_says_so(client, specialist):

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from akimat.calendar import ensure_calendar
+from akimat.navigation import menu_for
 from tasks.models import Notification, StandupNote, Status
 from tasks.services import deadline_from, save_standup_blockers
 from tests.factories import UserFactory, head_of
@@ -26,15 +30,15 @@ WEDNESDAY = dt.date(2026, 11, 18)
 NOW = deadline_from(WEDNESDAY, dt.time(11))
 
 
-def _stop_the_clock(monkeypatch, moment):
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+def _stop_the_clock(time_machine, moment):
+    time_machine.move_to(moment, tick=False)
     today = timezone.localdate()
     ensure_calendar(start=today - dt.timedelta(days=40), end=today + dt.timedelta(days=400))
 
 
 @pytest.fixture(autouse=True)
-def now(monkeypatch):
-    _stop_the_clock(monkeypatch, NOW)
+def now(time_machine):
+    _stop_the_clock(time_machine, NOW)
     return NOW
 
 
@@ -74,10 +78,57 @@ def _titles(tasks):
 # --- who may open it -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["specialist", "receptionist", "outsider"])
-def test_standup_is_not_found_for_people_without_a_directorate_to_run(client, request, persona):
-    client.force_login(request.getfixturevalue(persona))
+def test_standup_is_not_found_for_someone_without_a_directorate(client, receptionist):
+    client.force_login(receptionist)
     assert client.get(URL).status_code == 404
+
+
+def test_specialist_reads_own_directorates_standup_with_only_their_own_blockers_editable(
+    client, head, specialist, colleague, scenario
+):
+    theirs = TaskFactory(
+        title="Задача коллеги",
+        author=head,
+        responsible=colleague,
+        deadline=deadline_from(WEDNESDAY),
+    )
+    client.force_login(specialist)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.context["department"] == specialist.department
+    assert response.context["departments"] == [specialist.department]
+    assert 'name="department"' not in response.text  # no picker: one directorate
+    # The colleague's card with their blockers, their task named but not linked (a specialist
+    # cannot open it); the one form is on the specialist's own card.
+    assert "Нет доступа к ЕГКН" in response.text
+    assert "Задача коллеги" in response.text
+    assert f'href="{theirs.get_absolute_url()}"' not in response.text
+    mine = _card(response, specialist).due_today[0]
+    assert f'href="{mine.get_absolute_url()}"' in response.text
+    assert response.text.count('id="standup-blockers-form"') == 1
+    form_at = response.text.index('id="standup-blockers-form"')
+    card_at = response.text.rfind('id="standup-person-', 0, form_at)
+    assert card_at == response.text.rfind(f'id="standup-person-{specialist.pk}"', 0, form_at)
+    assert response.context["totals"]["blockers"] == 1
+    assert URL in [link.url for link in menu_for(specialist, current_path="/")]
+
+
+def test_specialist_cannot_open_another_directorates_standup(
+    client, specialist, department, other_department
+):
+    client.force_login(specialist)
+    assert client.get(URL, {"department": department.pk}).status_code == 200
+    assert client.get(URL, {"department": other_department.pk}).status_code == 404
+    assert client.get(URL, {"department": "x"}).status_code == 404
+
+
+def test_a_specialist_of_another_directorate_sees_theirs_not_ours(
+    client, outsider, department, other_department
+):
+    client.force_login(outsider)
+    response = client.get(URL)
+    assert response.context["department"] == other_department
+    assert client.get(URL, {"department": department.pk}).status_code == 404
 
 
 def test_head_of_another_directorate_cannot_open_our_standup(client, department, other_department):
@@ -129,7 +180,7 @@ def test_standup_shows_done_since_last_working_day_due_today_overdue_and_blocker
     assert [c.person for c in response.context["cards"]] == [colleague, head, specialist]
 
 
-def test_standup_on_monday_shows_what_was_done_since_friday(client, monkeypatch, head, specialist):
+def test_standup_on_monday_shows_what_was_done_since_friday(client, time_machine, head, specialist):
     monday = deadline_from(dt.date(2026, 11, 16), dt.time(9))
     due = deadline_from(dt.date(2026, 11, 20))
     thursday_evening = deadline_from(dt.date(2026, 11, 12), dt.time(19))
@@ -148,7 +199,7 @@ def test_standup_on_monday_shows_what_was_done_since_friday(client, monkeypatch,
         status=Status.DONE,
         done_at=friday_morning,
     )
-    _stop_the_clock(monkeypatch, monday)
+    _stop_the_clock(time_machine, monday)
     client.force_login(head)
     response = client.get(URL)
     assert response.context["since"] == dt.date(2026, 11, 13)
@@ -175,13 +226,15 @@ def test_standup_gives_the_viewer_a_blockers_form_on_their_own_card_only(
     assert 'id="standup-blockers-form"' not in client.get(URL).text
 
 
+@pytest.mark.parametrize("viewer", ["head", "specialist"])
 def test_standup_query_count_is_the_same_at_ten_times_the_data(
-    client, head, department, django_assert_num_queries
+    client, request, viewer, head, department, django_assert_num_queries
 ):
-    # session, user, the user's roles, the head's directorate, the calendar's coverage check,
-    # the previous working day, the directorate's people, one query for all their tasks (with
-    # overdue working days), today's stand-up notes, the unread notifications under the bell
-    client.force_login(head)
+    # session, user, the user's roles, the directorates they may open (overseen or their own),
+    # the calendar's coverage check, the previous working day, the directorate's people, one
+    # query for all their tasks (with overdue working days and whether the viewer may open
+    # each), today's stand-up notes, the unread notifications under the bell
+    client.force_login(request.getfixturevalue(viewer))
 
     def people_with_work(count):
         yesterday = NOW - dt.timedelta(days=1)
@@ -278,7 +331,7 @@ def test_plain_blockers_post_returns_to_a_safe_next(client, head, specialist):
 def test_plain_blockers_post_ignores_an_outside_next(client, head, specialist):
     client.force_login(specialist)
     response = client.post(BLOCKERS_URL, {"blockers": "x", "next": "https://evil.example/"})
-    assert response["Location"] == reverse("home")  # a specialist cannot open the stand-up
+    assert response["Location"] == URL  # the specialist's own directorate's stand-up
     client.force_login(head)
     response = client.post(BLOCKERS_URL, {"blockers": "x", "next": "//evil.example/"})
     assert response["Location"] == URL
@@ -291,3 +344,177 @@ def test_blockers_need_a_directorate_a_post_and_a_login(client, deputy, speciali
     client.force_login(specialist)
     assert client.get(BLOCKERS_URL).status_code == 405
     assert not StandupNote.objects.exists()
+
+
+def _trigger(response) -> dict:
+    return json.loads(response.get("HX-Trigger", "{}"))
+
+
+def test_specialist_posts_edits_and_clears_their_blockers_and_the_head_hears_of_each_change(
+    client, head, specialist
+):
+    client.force_login(specialist)
+
+    def post(text):
+        return client.post(BLOCKERS_URL, {"blockers": text, "next": "/tasks/"}, headers=HX)
+
+    def heard():
+        return list(
+            Notification.objects.filter(recipient=head, kind=Notification.Kind.BLOCKER)
+            .order_by("pk")
+            .values_list("text", flat=True)
+        )
+
+    response = post("Нет ключа ЭЦП")
+    assert _trigger(response)["notify"] == {
+        "text": _in_russian("Blockers saved."),
+        "level": "success",
+    }
+    assert "blockers-saved" in _trigger(response)
+    assert heard() == ["Нет ключа ЭЦП"]
+    post("Нет ключа ЭЦП")  # a double click: the same text again
+    assert heard() == ["Нет ключа ЭЦП"]
+    response = post("Ключ выдали, жду доступа к ЕГКН")
+    assert ">Ключ выдали, жду доступа к ЕГКН</textarea>" in response.text
+    assert StandupNote.objects.get(user=specialist).blockers == "Ключ выдали, жду доступа к ЕГКН"
+    assert heard() == ["Нет ключа ЭЦП", "Ключ выдали, жду доступа к ЕГКН"]
+    response = post("")
+    assert _in_russian("No blockers for today.") in response.text
+    assert not StandupNote.objects.exists()
+    assert heard() == ["Нет ключа ЭЦП", "Ключ выдали, жду доступа к ЕГКН"]  # none for clearing
+    assert Notification.objects.count() == 2  # nobody else hears of it
+
+
+def test_a_head_writing_their_own_blockers_notifies_nobody(client, head, specialist):
+    client.force_login(head)
+    client.post(BLOCKERS_URL, {"blockers": "Жду ответа юристов"}, headers=HX)
+    assert StandupNote.objects.get(user=head).blockers == "Жду ответа юристов"
+    assert not Notification.objects.exists()
+
+
+def test_blockers_of_yesterday_are_not_todays(client, head, specialist):
+    save_standup_blockers(user=specialist, date=WEDNESDAY - dt.timedelta(days=1), blockers="Вчера")
+    client.force_login(specialist)
+    client.post(BLOCKERS_URL, {"blockers": "Вчера"}, headers=HX)
+    assert StandupNote.objects.filter(user=specialist).count() == 2
+    assert Notification.objects.filter(recipient=head).count() == 2  # a new day, a new blocker
+
+
+def test_nobody_can_touch_another_persons_blockers(client, head, specialist, outsider):
+    save_standup_blockers(user=specialist, date=WEDNESDAY, blockers="Нет ключа ЭЦП")
+    client.force_login(outsider)
+    client.post(
+        BLOCKERS_URL,
+        {"blockers": "", "user": specialist.pk, "user_id": specialist.pk, "pk": specialist.pk},
+        headers=HX,
+    )
+    client.post(BLOCKERS_URL, {"blockers": "Чужое", "user": specialist.pk}, headers=HX)
+    assert StandupNote.objects.get(user=specialist).blockers == "Нет ключа ЭЦП"
+    assert StandupNote.objects.get(user=outsider).blockers == "Чужое"
+
+
+def test_blockers_with_a_nul_byte_are_refused_and_change_nothing(client, head, specialist):
+    save_standup_blockers(user=specialist, date=WEDNESDAY, blockers="Нет ключа ЭЦП")
+    client.force_login(specialist)
+    message = _in_russian("The text contains a NUL character; remove it, please.")
+    response = client.post(BLOCKERS_URL, {"blockers": "Нет\x00 ключа"}, headers=HX)
+    assert response.status_code == 200
+    assert message in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert ">Нет\N{REPLACEMENT CHARACTER} ключа</textarea>" in response.text
+    assert "\x00" not in response.text
+    assert _trigger(response) == {"notify": {"text": message, "level": "danger"}}
+    response = client.post(BLOCKERS_URL, {"blockers": "\x00", "next": "/tasks/"})
+    assert response.status_code == 302 and response["Location"] == "/tasks/"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [message]
+    assert StandupNote.objects.get(user=specialist).blockers == "Нет ключа ЭЦП"
+    assert Notification.objects.filter(recipient=head).count() == 1
+
+
+def test_plain_post_from_my_tasks_returns_there_with_a_message(client, head, specialist):
+    client.force_login(specialist)
+    response = client.post(BLOCKERS_URL, {"blockers": "Нет ключа ЭЦП", "next": "/tasks/"})
+    assert response.status_code == 302 and response["Location"] == "/tasks/"
+    page = client.get(response["Location"])
+    assert _in_russian("Blockers saved.") in page.text
+    assert ">Нет ключа ЭЦП</textarea>" in page.text
+
+
+def test_my_tasks_has_the_form_with_todays_blockers_for_people_of_a_directorate(
+    client, head, specialist, deputy
+):
+    save_standup_blockers(
+        user=specialist, date=WEDNESDAY - dt.timedelta(days=1), blockers="Вчерашнее"
+    )
+    client.force_login(specialist)
+    page = client.get(reverse("tasks:my-tasks"))
+    assert page.text.count('id="standup-blockers-form"') == 1
+    assert "></textarea>" in page.text and "Вчерашнее" not in page.text
+    save_standup_blockers(user=specialist, date=WEDNESDAY, blockers="<b>Жду</b> подписи")
+    page = client.get(reverse("tasks:my-tasks"))
+    assert ">&lt;b&gt;Жду&lt;/b&gt; подписи</textarea>" in page.text
+    # The htmx fragment of the task lists does not carry the form.
+    assert "standup-blockers" not in client.get(reverse("tasks:my-tasks"), headers=HX).text
+    client.force_login(deputy)  # no directorate of their own: no blockers to state
+    assert "standup-blockers" not in client.get(reverse("tasks:my-tasks")).text
+
+
+def test_standup_htmx_returns_only_the_counters(client, head, specialist, scenario):
+    client.force_login(specialist)
+    response = client.get(URL, headers=HX)
+    assert response.text.lstrip().startswith('<section id="standup-summary"')
+    assert "<html" not in response.text
+    assert 'data-total="blockers">1<' in response.text
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+
+
+def test_blocker_notification_links_to_the_persons_standup(client, head, specialist):
+    save_standup_blockers(user=specialist, date=WEDNESDAY, blockers="Нет доступа к ЕСЭДО")
+    client.force_login(head)
+    response = client.get(reverse("tasks:notifications"), headers=HX)
+    assert "Нет доступа к ЕСЭДО" in response.text
+    link = f'href="{URL}?department={specialist.department_id}"'
+    assert link in response.text
+    assert client.get(f"{URL}?department={specialist.department_id}").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_that_arrives_twice_at_once_saves_one_note_and_notifies_once(
+    head, specialist
+):
+    """The second request waits for the first one's note and finds the same text there."""
+    first_saved, release = threading.Event(), threading.Event()
+    errors = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                save_standup_blockers(user=specialist, date=WEDNESDAY, blockers="Нет ключа ЭЦП")
+                first_saved.set()
+                release.wait(5)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            save_standup_blockers(user=specialist, date=WEDNESDAY, blockers="Нет ключа ЭЦП")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_saved.wait(5)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive()  # waiting for the first click's uncommitted note
+    release.set()
+    one.join(5)
+    two.join(5)
+    assert errors == []
+    assert StandupNote.objects.get(user=specialist).blockers == "Нет ключа ЭЦП"
+    assert Notification.objects.filter(recipient=head).count() == 1

@@ -80,13 +80,13 @@ def test_my_tasks_query_count_is_the_same_at_ten_times_the_data(
     # session, user, ids of co-executed open tasks, ids of headed directorates,
     # open tasks (with their figures: overdue days, "due soon" against the calendar, checklist
     # counts and behind schedule, pending moves), their checklists (prefetch), results awaiting
-    # me, move requests awaiting me, roles (menu), the bell
+    # me, move requests awaiting me, roles (menu), today's blockers (the form), the bell
     client.force_login(specialist)
     _fill(head, specialist, department, people=1, tasks_each=2)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         small = client.get(reverse("tasks:my-tasks"))
     _fill(head, specialist, department, people=3, tasks_each=18)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         large = client.get(reverse("tasks:my-tasks"))
 
     def total(response):
