@@ -125,6 +125,9 @@ def test_a_specialist_reports_a_blocker_from_my_tasks_and_the_head_hears_of_it(
         # My tasks: the form is on top; saving swaps it in place with a message and a toast.
         page.goto(f"{base}/tasks/")
         page.evaluate("window.__marker = 'no reload'")
+        card = page.get_by_test_id("blockers-card")
+        expect(card).not_to_have_attribute("open", "")  # folded while there is nothing to say
+        card.get_by_text(in_russian("Blockers for today's stand-up")).click()
         form = page.locator("#standup-blockers-form")
         form.get_by_label(in_russian("What is blocking you today?")).fill(blocker)
         form.get_by_role("button", name=in_russian("Save blockers")).click()
