@@ -43,9 +43,9 @@ test: install-dev
 test-at: install-dev
 	TZ=Asia/Almaty faketime -f "@$(AT)" $(PY) -m pytest $(PYTEST_ARGS)
 
-## The quick subset on the embedded PostgreSQL and Redis, whatever the environment says.
+## The whole suite on the embedded PostgreSQL and Redis, whatever the environment says (a laptop).
 test-embedded: install-dev
-	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true $(PY) -m pytest -m embedded $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

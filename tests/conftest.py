@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tests.factories import DepartmentFactory, UserFactory, head_of
 
@@ -15,6 +18,23 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # Playwright drives the browser from an event loop; the live server's ORM calls are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- the clock ---------------------------------------------------------------------------------
+
+# A working Wednesday at 11:00 in Almaty. The demo's dates are relative to today, so a test that
+# reads the demo (or otherwise depends on today) runs here rather than at whatever moment the
+# suite happens to start: just after midnight on a Sunday nobody is being served, no task is due
+# "today" and the week has not begun.
+WORKDAY_MORNING = dt.datetime(2026, 11, 18, 11, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+
+
+@pytest.fixture
+def pinned_clock():
+    """The clock at WORKDAY_MORNING, ticking on from there (live servers and timeouts need time
+    to pass). Use it with `pytest.mark.usefixtures("pinned_clock")`."""
+    with time_machine.travel(WORKDAY_MORNING, tick=True) as traveller:
+        yield traveller
 
 
 # --- personas --------------------------------------------------------------------------------

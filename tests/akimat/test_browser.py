@@ -9,7 +9,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pinned_clock"),
+]
 
 # login -> (what only that role's home shows, in Russian, in Kazakh)
 ROLES = {

@@ -14,7 +14,12 @@ from akimat.models import User
 from tasks.models import Task
 from tests.tasks.test_browser import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pinned_clock"),
+]
 
 
 def test_the_deputy_drills_into_agriculture_and_opens_an_overdue_task_of_its_head(

@@ -63,7 +63,6 @@ def worker(settings):
 
 
 @pytest.mark.worker
-@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_job_runs_on_a_real_worker_through_the_broker(worker):
     queue, process = worker

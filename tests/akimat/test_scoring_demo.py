@@ -12,7 +12,8 @@ from django.db.models import Count
 from akimat import scoring
 from akimat.models import DepartmentSnapshot, PersonSnapshot, User
 
-pytestmark = pytest.mark.django_db
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def test_seed_demo_back_fills_a_snapshot_for_every_person_and_day_of_the_cycle_so_far():

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 
 from akimat.models import Department, User
 
-pytestmark = pytest.mark.django_db
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 DEMO_LOGINS = {
     "admin": "admin",

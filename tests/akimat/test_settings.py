@@ -56,7 +56,6 @@ def settings_with(env: dict[str, str]) -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.embedded
 @pytest.mark.parametrize(
     "missing", ["SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS"]
 )
@@ -120,7 +119,6 @@ def test_deploy_check_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.embedded
 def test_an_unreachable_database_is_reported_in_one_line():
     env = {**PRODUCTION, "DATABASE_URL": "postgresql://akimat:secret@127.0.0.1:1/akimat"}
     result = run_manage(env, "migrate", "--noinput")

@@ -20,7 +20,6 @@ HX = {"HX-Request": "true"}
 # --- login, logout, passwords ----------------------------------------------------------------
 
 
-@pytest.mark.embedded
 def test_login_page_is_russian_by_default(client):
     response = client.get(reverse("login"), headers={"Accept-Language": "en-US,en"})
     assert response.status_code == 200
@@ -28,7 +27,6 @@ def test_login_page_is_russian_by_default(client):
     assert "Войти" in response.text
 
 
-@pytest.mark.embedded
 def test_login_with_demo_password_reaches_home(client, specialist):
     response = client.post(
         reverse("login"), {"username": "specialist", "password": PASSWORD}, follow=True
@@ -201,7 +199,6 @@ def test_expired_session_on_htmx_sends_the_whole_page_to_login(client):
 # --- language --------------------------------------------------------------------------------
 
 
-@pytest.mark.embedded
 def test_language_switch_is_remembered_on_the_user(client, specialist):
     client.force_login(specialist)
     response = client.post(reverse("set-language"), {"language": "kk", "next": "/people/"})
@@ -239,7 +236,6 @@ def test_language_switch_writes_history(client, specialist):
 # --- health ----------------------------------------------------------------------------------
 
 
-@pytest.mark.embedded
 def test_healthz_answers_200_when_database_and_broker_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200

@@ -12,7 +12,12 @@ from playwright.sync_api import Page, expect
 from journal.models import Entry, Indicator
 from tests.tasks.test_browser import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pinned_clock"),
+]
 
 
 def test_methodologist_writes_finds_and_charts(page: Page, live_server):

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from journal.models import Entry, EntryVersion, Indicator, Kind, Reading, Source
 
-pytestmark = pytest.mark.django_db
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def seed() -> str:

@@ -13,7 +13,8 @@ from plans import scores
 from plans.models import Cycle, Goal, LagReading, Occurrence, Plan, Review
 from tasks.models import Source, Status
 
-pytestmark = pytest.mark.django_db
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def seed() -> str:

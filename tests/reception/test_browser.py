@@ -27,7 +27,12 @@ from tests.reception.factories import (
 )
 from tests.tasks.test_browser import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pinned_clock"),
+]
 
 
 def test_register_call_finish_with_needs_documents_and_the_task_appears(

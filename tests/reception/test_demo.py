@@ -15,7 +15,8 @@ from akimat.identifiers import is_valid_identifier
 from reception.models import Case, ContactLog, Desk, Service, Shift, Visit, Visitor, VisitStatus
 from tasks.models import Source, Task
 
-pytestmark = pytest.mark.django_db
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def seed() -> str:

@@ -22,7 +22,12 @@ from tasks import services
 from tasks.models import Notification, Status, Task
 from tests.factories import DepartmentFactory, UserFactory, head_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pinned_clock"),
+]
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

@@ -25,7 +25,8 @@ from tasks.models import (
     Task,
 )
 
-pytestmark = pytest.mark.django_db
+# The demo is relative to today: these tests read it at a pinned working morning.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def seed(*args: str) -> str:
