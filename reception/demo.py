@@ -279,6 +279,9 @@ def _seed_past_day(
     rng = plan.rng
     start = timezone.make_aware(dt.datetime.combine(plan.day, dt.time(9, 0)))
     visits = []
+    # Each directorate's first case official (the demo logins of entrepreneurship and land)
+    # gets at least one case a day, whatever the day's dice say.
+    with_case: set[str] = set()
     for n in range(PAST_VISITS_PER_DAY):
         arrived = start + dt.timedelta(minutes=n * 11 + rng.randint(0, 8))
         visit = plan.visit(arrived)
@@ -287,7 +290,10 @@ def _seed_past_day(
         if rng.random() < 0.08:
             visit.status, visit.left_at = VisitStatus.LEFT, arrived + dt.timedelta(minutes=20)
         else:
-            needs = visit.visitor is not None and rng.random() < 0.3
+            first = official.username == CASE_OFFICIALS[slug][0] and slug not in with_case
+            needs = visit.visitor is not None and (rng.random() < 0.3 or first)
+            if needs and first:
+                with_case.add(slug)
             outcome = (
                 Outcome.NEEDS_DOCUMENTS
                 if needs

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from tests.factories import DepartmentFactory, UserFactory, head_of
 
@@ -118,6 +119,12 @@ def outsider(other_department):
 
 
 # --- the browser -----------------------------------------------------------------------------
+
+
+# How long a browser assertion waits for the page to show what it expects. Playwright's 5 s is
+# short for a live server on two busy cores (the suite must pass under CPU load); a page that
+# never shows it still fails.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

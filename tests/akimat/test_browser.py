@@ -45,6 +45,9 @@ def sign_in(page: Page, base: str, username: str, button: str) -> None:
     page.get_by_label(re.compile("Имя пользователя|Қолданушы атауы")).fill(username)
     page.get_by_label(re.compile("Пароль|Құпия сөз")).fill("demo")
     page.get_by_role("button", name=button, exact=True).click()
+    # Signed in when the home page has loaded, its deferred scripts (htmx) included.
+    expect(page).to_have_url(f"{base}/")
+    page.wait_for_load_state("load")
 
 
 @pytest.mark.parametrize("username", list(ROLES))
