@@ -336,6 +336,56 @@ def test_start_inline_with_htmx_returns_my_tasks_and_a_toast(client, specialist,
     assert task.status == Status.IN_PROGRESS
 
 
+def test_a_row_carries_links_not_forms_and_its_buttons_post_through_one_form(
+    client, head, specialist, task
+):
+    services.add_checklist_item(task=task, actor=head, text="Согласовать с юристом")
+    client.force_login(specialist)
+    page = client.get(reverse("tasks:my-tasks")).text
+    row = page[page.index(f'id="task-{task.pk}"') :]
+    row = row[: row.index("</li>\n")]
+    assert "<textarea" not in page and "<details" not in row
+    start = reverse("tasks:task-start", args=[task.pk])
+    assert f'form="list-actions" name="version" value="{task.version}" formaction="{start}"' in row
+    submit = reverse("tasks:task-submit", args=[task.pk])
+    assert f'href="{submit}" hx-get="{submit}" hx-target="#task-{task.pk}-form"' in row
+    assert page.count('<form id="list-actions" method="post">') == 1
+
+
+def test_an_action_form_loads_into_the_row_or_opens_as_a_page_without_javascript(
+    client, specialist, task
+):
+    client.force_login(specialist)
+    url = reverse("tasks:task-submit", args=[task.pk])
+    fragment = client.get(url, headers=HX)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert fragment.text.strip().startswith(f'<form class="mt-2" method="post" action="{url}"')
+    assert 'hx-target="#my-tasks"' in fragment.text and "autofocus" in fragment.text
+    for action in ("task-move-request", "task-comment"):
+        assert client.get(reverse(f"tasks:{action}", args=[task.pk]), headers=HX).status_code == 200
+
+    page = client.get(url)
+    assert page.status_code == 200 and task.title in page.text
+    assert 'name="result"' in page.text and f'hx-post="{url}"' not in page.text
+    response = client.post(url, {"version": task.version, "result": "Готово", "from": "list"})
+    assert response.status_code == 302 and response["Location"] == reverse("tasks:my-tasks")
+    task.refresh_from_db()
+    assert task.status == Status.AWAITING_ACCEPTANCE
+
+
+def test_only_the_forms_a_person_may_use_are_given(client, head, specialist, outsider, task):
+    client.force_login(specialist)
+    # Returning a result is for the person who set the task.
+    assert client.get(reverse("tasks:task-return", args=[task.pk])).status_code == 403
+    services.request_deadline_move(
+        task=task, actor=specialist, new_deadline=in_days(9), reason="Ждём документы"
+    )
+    # One request at a time.
+    assert client.get(reverse("tasks:task-move-request", args=[task.pk])).status_code == 403
+    client.force_login(outsider)
+    assert client.get(reverse("tasks:task-submit", args=[task.pk])).status_code == 404
+
+
 def test_submit_without_htmx_redirects_back_with_a_message(client, specialist, task):
     client.force_login(specialist)
     response = client.post(
