@@ -1,6 +1,7 @@
 """Inline actions on a task, from My tasks or from the task page, with or without htmx.
 
-Each view validates its small form and calls one service. An htmx request gets back the region
+Each view validates its small form and calls one service. The actions that need words also
+answer GET with their form, which My tasks loads into a row only when asked. An htmx request gets back the region
 it came from (My tasks or the task page) in its new state, with a toast; a plain request is
 redirected back (Post/Redirect/Get) with a message.
 """
@@ -13,12 +14,14 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest, Level, toast_or_redirect
 from tasks import forms, services
@@ -59,6 +62,36 @@ def _respond(request: HtmxRequest, task: Task, text: str, level: Level) -> HttpR
     )
 
 
+def _action_form(request: HtmxRequest, pk: int, action: str) -> HttpResponse:
+    """The form of an action that needs words, asked for from a row of My tasks: htmx loads it
+    into the row; without JavaScript it is a page of its own. Either way, posting it answers as
+    from My tasks. Only the forms a person may use are given."""
+    user = request.user
+    task = get_object_or_404(
+        Task.objects.visible_to(user)
+        .annotate(
+            move_pending=Exists(
+                DeadlineChange.objects.filter(
+                    task=OuterRef("pk"), state=DeadlineChange.State.PENDING
+                )
+            )
+        )
+        .select_related("department"),
+        pk=pk,
+    )
+    co_executor = task.co_executors.filter(pk=user.pk).exists()
+    if action not in services.actions_for(user, task, co_executor=co_executor) or (
+        action == "move" and task.move_pending  # type: ignore[attr-defined]
+    ):
+        raise PermissionDenied(_("You may not do this with this task."))
+    context = {"task": task, "action": action, "origin": "list", "target": ""}
+    template = "tasks/task_action.html"
+    if request.htmx:
+        template += "#action-form"
+        context["target"] = "#my-tasks"
+    return TemplateResponse(request, template, context)
+
+
 def _perform(
     request: HtmxRequest,
     pk: int,
@@ -90,9 +123,13 @@ def task_start(request: HtmxRequest, pk: int) -> HttpResponse:
     return _perform(request, pk, forms.VersionForm, start, _("The task is in progress."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@vary_on_headers("HX-Request")
 def task_submit(request: HtmxRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _action_form(request, pk, "submit")
+
     def submit(task: Task, data: dict[str, Any]) -> object:
         return services.submit_task(
             task=task, actor=request.user, result=data["result"], version=data["version"]
@@ -110,9 +147,13 @@ def task_accept(request: HtmxRequest, pk: int) -> HttpResponse:
     return _perform(request, pk, forms.VersionForm, accept, _("The result has been accepted."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@vary_on_headers("HX-Request")
 def task_return(request: HtmxRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _action_form(request, pk, "return")
+
     def send_back(task: Task, data: dict[str, Any]) -> object:
         return services.return_task(
             task=task, actor=request.user, reason=data["reason"], version=data["version"]
@@ -132,18 +173,26 @@ def task_cancel(request: HtmxRequest, pk: int) -> HttpResponse:
     return _perform(request, pk, forms.ReasonForm, cancel, _("The task has been cancelled."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@vary_on_headers("HX-Request")
 def task_comment(request: HtmxRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _action_form(request, pk, "comment")
+
     def comment(task: Task, data: dict[str, Any]) -> object:
         return services.add_comment(task=task, actor=request.user, body=data["body"])
 
     return _perform(request, pk, forms.CommentForm, comment, _("The comment has been added."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@vary_on_headers("HX-Request")
 def task_move_request(request: HtmxRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _action_form(request, pk, "move")
+
     def ask(task: Task, data: dict[str, Any]) -> object:
         return services.request_deadline_move(
             task=task, actor=request.user, new_deadline=data["new_deadline"], reason=data["reason"]

@@ -1,91 +1,295 @@
-"""My tasks: overdue, today, this week, later, handed in, and what awaits my acceptance."""
+"""My tasks: overdue, today, this week, later, handed in, and what awaits my decision.
+
+Each section shows a page of `PAGE_SIZE` rows and the exact count of all its rows in its header;
+"Show more" fetches the section's next page (`?overdue_page=2`): htmx appends it in place, a
+plain link opens the page with that section at that page. The queries are the same in number
+however many tasks a person has.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponse
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import RowNumber
+from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest
-from akimat.models import Department
-from tasks.models import OPEN_STATUSES, ChecklistItem, DeadlineChange, Status, Task
+from akimat.models import Department, User
+from tasks.models import (
+    IN_WORK_STATUSES,
+    OPEN_STATUSES,
+    ChecklistItem,
+    DeadlineChange,
+    Status,
+    Task,
+    TaskQuerySet,
+    overdue_at,
+)
 from tasks.services import actions_for
 from tasks.views.common import end_of, week_bounds
 
+PAGE_SIZE = 25
+# A page number past this is not a page anyone reached by "Show more" (and would overflow SQL).
+MAX_PAGE = 100_000
 
-def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
-    user, now, today = request.user, timezone.now(), timezone.localdate()
-    # Plain id lists let PostgreSQL combine index scans (a subquery inside an OR would make it
-    # read every task): the open tasks this person co-executes, the directorates they head.
-    co_ids = set(
-        Task.co_executors.through.objects.filter(
-            user=user, task__status__in=OPEN_STATUSES
-        ).values_list("task_id", flat=True)
-    )
-    headed = list(Department.objects.filter(head=user).values_list("pk", flat=True))
-    tasks = list(
-        Task.objects.open()
-        .filter(Q(responsible=user) | Q(pk__in=co_ids))
-        .annotate(
-            move_pending=Exists(
-                DeadlineChange.objects.filter(task=OuterRef("pk"), state="pending")
-            ),
-        )
-        .with_figures(now)
-        .select_related("author", "responsible", "department")
-        .prefetch_related(
-            Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "pk"))
-        )
-        .order_by("deadline", "pk")
-    )
-    awaiting = list(
-        Task.objects.filter(status=Status.AWAITING_ACCEPTANCE)
-        .filter(Q(author=user) | Q(department_id__in=headed))
-        .exclude(responsible=user)
-        .select_related("author", "responsible", "department")
-        .with_figures(now)
-        .order_by("submitted_at", "pk")
-    )
-    moves = list(
-        DeadlineChange.objects.filter(state=DeadlineChange.State.PENDING)
-        .filter(Q(task__author=user) | Q(task__department_id__in=headed))
-        .exclude(requested_by=user)
-        .select_related("task", "requested_by")
-        .order_by("requested_at")
-    )
-    end_today, (_monday, sunday) = end_of(today), week_bounds(today)
-    sections: dict[str, list[Task]] = {
-        "overdue": [],
-        "today": [],
-        "week": [],
-        "later": [],
-        "handed_in": [],
-    }
-    for task in tasks:
-        task.is_co_executor = task.pk in co_ids  # type: ignore[attr-defined]
-        task.actions = actions_for(user, task, co_executor=task.is_co_executor)  # type: ignore[attr-defined]
-        if task.is_overdue:  # type: ignore[attr-defined]
-            sections["overdue"].append(task)
-        elif task.status == Status.AWAITING_ACCEPTANCE:
-            sections["handed_in"].append(task)
-        elif task.deadline < end_today:
-            sections["today"].append(task)
-        elif task.deadline < end_of(sunday):
-            sections["week"].append(task)
-        else:
-            sections["later"].append(task)
-    for task in awaiting:
-        task.actions = actions_for(user, task)  # type: ignore[attr-defined]
+# The sections of my own open tasks, in the order the page shows them.
+TITLES: dict[str, Promise] = {
+    "overdue": _("Overdue"),
+    "today": _("Today"),
+    "week": _("This week"),
+    "later": _("Later"),
+    "handed_in": _("Handed in, awaiting acceptance"),
+}
+# What awaits my decision: results to accept, and deadline moves to approve.
+DECISIONS = ("awaiting", "moves")
+DECISIONS_TITLE = _("Awaiting my decision")
+SECTIONS = (*TITLES, *DECISIONS)
+
+
+@dataclass
+class Section:
+    key: str
+    rows: list[Task] | list[DeadlineChange]
+    page: int
+    has_next: bool
+    # All the section's rows (None in a "Show more" fragment, which reads only its page).
+    count: int | None = None
+
+    @property
+    def title(self) -> Promise:
+        return TITLES.get(self.key, DECISIONS_TITLE)
+
+    @property
+    def deciding(self) -> bool:
+        return self.key == "awaiting"
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def section_rules(at: dt.datetime) -> dict[str, Q]:
+    """Which section an open task of mine is in at `at`, by the figures' rules of tasks.models:
+    overdue first; a result awaiting acceptance and not overdue is handed in; the rest (still
+    in work, not overdue) by the deadline: today, the rest of this week, later. Each task meets
+    exactly one rule."""
+    today = timezone.localdate(at)
+    end_today, end_week = end_of(today), end_of(week_bounds(today)[1])
+    overdue = overdue_at(at)
+    in_work = ~overdue & Q(status__in=IN_WORK_STATUSES)
     return {
-        "sections": sections,
-        "awaiting": awaiting,
-        "moves": moves,
-        "decisions": len(awaiting) + len(moves),
-        "today": today,
+        "overdue": overdue,
+        "today": in_work & Q(deadline__lt=end_today),
+        "week": in_work & Q(deadline__gte=end_today, deadline__lt=end_week),
+        "later": in_work & Q(deadline__gte=end_week),
+        "handed_in": ~overdue & Q(status=Status.AWAITING_ACCEPTANCE),
+    }
+
+
+def page_numbers(query: QueryDict) -> dict[str, int]:
+    """The pages asked for (`?overdue_page=2`); a missing or garbled number is the first page."""
+    pages = {}
+    for key in SECTIONS:
+        raw = query.get(f"{key}_page")
+        if raw is None:
+            continue
+        try:
+            page = int(raw)
+        except ValueError:
+            page = 1
+        pages[key] = min(max(page, 1), MAX_PAGE)
+    return pages
+
+
+class MyTasks:
+    """The reads behind the page, for one person at one moment."""
+
+    def __init__(self, user: User, at: dt.datetime) -> None:
+        self.user, self.at = user, at
+        self.rules = section_rules(at)
+        # Plain id lists let PostgreSQL combine index scans (a subquery inside an OR would make
+        # it read every task): the open tasks this person co-executes, the directorates they head.
+        self.co_ids = set(
+            Task.co_executors.through.objects.filter(
+                user=user, task__status__in=OPEN_STATUSES
+            ).values_list("task_id", flat=True)
+        )
+        self.mine = Q(status__in=OPEN_STATUSES) & (Q(responsible=user) | Q(pk__in=self.co_ids))
+        self._headed: list[int] | None = None
+
+    @property
+    def headed(self) -> list[int]:
+        if self._headed is None:
+            self._headed = list(
+                Department.objects.filter(head=self.user).values_list("pk", flat=True)
+            )
+        return self._headed
+
+    @property
+    def awaiting(self) -> Q:
+        """Results handed in for me to accept: tasks I set, or of a directorate I head."""
+        return (
+            Q(status=Status.AWAITING_ACCEPTANCE)
+            & (Q(author=self.user) | Q(department_id__in=self.headed))
+            & ~Q(responsible=self.user)
+        )
+
+    def moves(self) -> QuerySet[DeadlineChange]:
+        return (
+            DeadlineChange.objects.filter(state=DeadlineChange.State.PENDING)
+            .filter(Q(task__author=self.user) | Q(task__department_id__in=self.headed))
+            .exclude(requested_by=self.user)
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Every section's count: one aggregate over the same rules, and the moves."""
+        counts = Task.objects.filter(self.mine | self.awaiting).aggregate(
+            **{key: Count("pk", filter=self.mine & rule) for key, rule in self.rules.items()},
+            awaiting=Count("pk", filter=self.awaiting),
+        )
+        return {**counts, "moves": self.moves().count()}
+
+    def _task_rows(self, tasks: TaskQuerySet) -> TaskQuerySet:
+        return (
+            tasks.annotate(
+                move_pending=Exists(
+                    DeadlineChange.objects.filter(
+                        task=OuterRef("pk"), state=DeadlineChange.State.PENDING
+                    )
+                )
+            )
+            .with_figures(self.at)
+            .select_related("author", "responsible", "department")
+        )
+
+    def mine_pages(self, pages: dict[str, int]) -> dict[str, Section]:
+        """The asked pages of my sections, in one query: a first pass numbers each section's
+        tasks (by deadline) from the cheap columns alone, the second reads the figures of only
+        the rows on the pages (one more row each tells whether a next page exists)."""
+        section = Case(
+            *(When(rule, then=Value(key)) for key, rule in self.rules.items()),
+            output_field=CharField(),
+        )
+        numbered = (
+            Task.objects.filter(self.mine)
+            .annotate(
+                section=section,
+                row=Window(
+                    RowNumber(), partition_by=F("section"), order_by=[F("deadline"), F("pk")]
+                ),
+            )
+            .filter(
+                reduce(
+                    or_,
+                    (
+                        Q(
+                            section=key,
+                            row__gt=(page - 1) * PAGE_SIZE,
+                            row__lte=page * PAGE_SIZE + 1,
+                        )
+                        for key, page in pages.items()
+                    ),
+                )
+            )
+        )
+        rows: dict[str, list[Task]] = {key: [] for key in pages}
+        for task in (
+            self._task_rows(Task.objects.filter(pk__in=numbered.values("pk")))
+            .annotate(section=section)
+            .order_by("deadline", "pk")
+        ):
+            rows[task.section].append(task)  # type: ignore[attr-defined]
+        return {key: self._section(key, page, rows[key]) for key, page in pages.items()}
+
+    def awaiting_page(self, page: int) -> Section:
+        start = (page - 1) * PAGE_SIZE
+        tasks = self._task_rows(Task.objects.filter(self.awaiting)).order_by("submitted_at", "pk")
+        return self._section("awaiting", page, list(tasks[start : start + PAGE_SIZE + 1]))
+
+    def moves_page(self, page: int) -> Section:
+        start = (page - 1) * PAGE_SIZE
+        moves = self.moves().select_related("task", "requested_by").order_by("requested_at", "pk")
+        return self._section("moves", page, list(moves[start : start + PAGE_SIZE + 1]))
+
+    def _section(self, key: str, page: int, rows: list[Task] | list[DeadlineChange]) -> Section:
+        return Section(key, rows[:PAGE_SIZE], page, has_next=len(rows) > PAGE_SIZE)
+
+    def pages(self, pages: dict[str, int]) -> dict[str, Section]:
+        """The asked pages of any sections, with each task's buttons and checklist."""
+        mine = {key: page for key, page in pages.items() if key in TITLES}
+        sections = self.mine_pages(mine) if mine else {}
+        if "awaiting" in pages:
+            sections["awaiting"] = self.awaiting_page(pages["awaiting"])
+        if "moves" in pages:
+            sections["moves"] = self.moves_page(pages["moves"])
+        tasks = [task for s in sections.values() for task in s.rows if isinstance(task, Task)]
+        prefetch_related_objects(
+            tasks, Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "pk"))
+        )
+        for task in tasks:
+            task.is_co_executor = task.pk in self.co_ids  # type: ignore[attr-defined]
+            task.actions = actions_for(  # type: ignore[attr-defined]
+                self.user, task, co_executor=task.is_co_executor
+            )
+        return sections
+
+
+def my_tasks_context(
+    request: HtmxRequest, pages: dict[str, int] | None = None
+) -> dict[str, object]:
+    """The whole page: every section at its asked page (the first unless `pages` says), with
+    every section's exact count. A page past a section's end is its last page."""
+    reads = MyTasks(request.user, timezone.now())
+    counts = reads.counts()
+    asked = pages or {}
+    sections = reads.pages(
+        {
+            key: min(asked.get(key, 1), max(1, math.ceil(counts[key] / PAGE_SIZE)))
+            for key in SECTIONS
+        }
+    )
+    for key, section in sections.items():
+        section.count = counts[key]
+    return {
+        "sections": {key: sections[key] for key in TITLES},
+        "awaiting": sections["awaiting"],
+        "moves": sections["moves"],
+        "decisions": counts["awaiting"] + counts["moves"],
+        "today": timezone.localdate(),
     }
 
 
@@ -93,7 +297,13 @@ def my_tasks_context(request: HtmxRequest) -> dict[str, object]:
 @login_required
 @vary_on_headers("HX-Request")
 def my_tasks(request: HtmxRequest) -> HttpResponse:
+    pages = page_numbers(request.GET)
+    if request.htmx and pages:
+        # "Show more": only the next page of the one section, to append in place.
+        key, page = next(iter(pages.items()))
+        section = MyTasks(request.user, timezone.now()).pages({key: page})[key]
+        return TemplateResponse(request, "tasks/my_tasks.html#section-rows", {"section": section})
     template = "tasks/my_tasks.html"
     if request.htmx:
         template += "#my-tasks"
-    return TemplateResponse(request, template, my_tasks_context(request))
+    return TemplateResponse(request, template, my_tasks_context(request, pages))

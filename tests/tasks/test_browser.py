@@ -14,13 +14,16 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from akimat.calendar import ensure_calendar
 from akimat.models import Role, User
 from tasks import services
 from tasks.models import Notification, Status, Task
 from tests.factories import DepartmentFactory, UserFactory, head_of
+from tests.tasks.factories import TaskFactory
+
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [
@@ -30,6 +33,14 @@ pytestmark = [
 ]
 
 
+def coming_wednesday() -> dt.datetime:
+    """10:00 on the next Wednesday: the clock goes forward, never back, so the browser's session
+    cookie stays valid, and the day is the same whatever day the suite runs."""
+    today = dt.datetime.now(ALMATY).date()
+    wednesday = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)
+    return dt.datetime.combine(wednesday, dt.time(10), tzinfo=ALMATY)
+
+
 def sign_in(page: Page, base: str, username: str) -> None:
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
@@ -37,6 +48,16 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Пароль").fill("demo")
     page.get_by_role("button", name="Войти", exact=True).click()
     expect(page).to_have_url(f"{base}/")
+
+
+def show_more_until(page: Page, section: str, row: Locator) -> None:
+    """Click the section's "Show more" until `row` is on the page (or the section ends)."""
+    rows = page.locator(f"#{section}-rows > li:not(#{section}-more)")
+    more = page.get_by_test_id(f"more-{section}")
+    while not row.count() and more.count():
+        shown = rows.count()
+        more.click()
+        expect(rows).not_to_have_count(shown)
 
 
 def test_author_edits_specialist_submits_author_accepts_and_the_history_tells(
@@ -77,6 +98,8 @@ def test_author_edits_specialist_submits_author_accepts_and_the_history_tells(
     sign_in(page, live_server.url, "head.land")
     page.goto(f"{live_server.url}/tasks/")
     awaiting = page.locator(f"#awaiting #task-{task.pk}")
+    # The oldest results come first: the one just handed in may be a "Show more" or two away.
+    show_more_until(page, "awaiting", awaiting)
     expect(awaiting).to_contain_text(task.title)
     awaiting.get_by_role("button", name="Принять").click()
     expect(page.locator("#notifications")).to_contain_text("принят")
@@ -179,3 +202,48 @@ def test_a_specialist_reports_a_blocker_from_my_tasks_and_the_head_hears_of_it(
         expect(page.locator('[data-total="blockers"]')).to_have_text("3")
         assert page.evaluate("window.__marker") == "no reload"
     assert Notification.objects.filter(recipient=head, actor=specialist).count() == 1
+
+
+def test_my_tasks_shows_25_a_section_and_show_more_appends_the_rest_in_place(
+    page: Page, live_server
+):
+    now = coming_wednesday()
+    department = DepartmentFactory(slug="land", name_ru="Управление земельных отношений")
+    head = head_of(department, username="head.pages", password="demo")
+    specialist = UserFactory(
+        username="specialist.pages", password="demo", department=department, roles=["specialist"]
+    )
+    base = live_server.url
+
+    with time_machine.travel(now, tick=True):
+        for n in range(60):
+            TaskFactory(
+                author=head,
+                responsible=specialist,
+                title=f"Справка № {n + 1:02d}",
+                deadline=now - dt.timedelta(days=30) + dt.timedelta(hours=n),
+            )
+        sign_in(page, base, "specialist.pages")
+        page.goto(f"{base}/tasks/")
+        page.evaluate("window.__marker = 'no reload'")
+        expect(page.get_by_test_id("count-overdue")).to_have_text("60")
+        overdue = page.locator("#overdue")
+        expect(overdue.get_by_role("heading")).to_contain_text("Просрочено 60")
+        rows = overdue.locator("li[id^='task-']")
+        expect(rows).to_have_count(25)
+        expect(rows.first).to_contain_text("Справка № 01")
+        expect(rows.last).to_contain_text("Справка № 25")
+
+        more = overdue.get_by_role("link", name="Показать ещё")
+        more.click()
+        expect(rows).to_have_count(50)
+        expect(rows.nth(25)).to_contain_text("Справка № 26")
+        # The first row that came takes the focus, so the keyboard goes on from there.
+        expect(rows.nth(25).get_by_role("link", name="Справка № 26")).to_be_focused()
+
+        more.click()
+        expect(rows).to_have_count(60)
+        expect(rows.last).to_contain_text("Справка № 60")
+        expect(more).to_have_count(0)
+        expect(page.get_by_test_id("count-overdue")).to_have_text("60")
+        assert page.evaluate("window.__marker") == "no reload"

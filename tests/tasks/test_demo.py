@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from akimat.models import CalendarDay, Department, User
@@ -24,9 +27,11 @@ from tasks.models import (
     Status,
     Task,
 )
+from tasks.views.common import end_of, week_bounds
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 def seed(*args: str) -> str:
@@ -200,3 +205,78 @@ def test_scale_two_doubles_the_directorates_with_tasks_of_the_same_shape():
     # The demo logins stay in the first five: the article's facts hold.
     head = User.objects.get(username="head.agriculture")
     assert Task.objects.overdue().filter(responsible=head).count() == 21
+
+
+def sections_by_the_rules(user: User, now: dt.datetime) -> dict[str, list[int]]:
+    """My tasks' sections as the page sorted them in Python before it was paginated: from each
+    task's figures (`is_overdue`), its status and its deadline, in that order."""
+    today = timezone.localdate(now)
+    end_today = end_of(today)
+    end_week = end_of(week_bounds(today)[1])
+    co_ids = Task.co_executors.through.objects.filter(user=user).values_list("task_id", flat=True)
+    sections: dict[str, list[int]] = {k: [] for k in ("overdue", "today", "week", "later")}
+    sections["handed_in"] = []
+    mine = Task.objects.open().filter(Q(responsible=user) | Q(pk__in=list(co_ids)))
+    for task in mine.with_figures(now).order_by("deadline", "pk"):
+        if task.is_overdue:
+            key = "overdue"
+        elif task.status == Status.AWAITING_ACCEPTANCE:
+            key = "handed_in"
+        elif task.deadline < end_today:
+            key = "today"
+        elif task.deadline < end_week:
+            key = "week"
+        else:
+            key = "later"
+        sections[key].append(task.pk)
+    deciding = Q(author=user) | Q(department__head=user)
+    sections["awaiting"] = list(
+        Task.objects.filter(deciding, status=Status.AWAITING_ACCEPTANCE)
+        .exclude(responsible=user)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    sections["moves"] = list(
+        DeadlineChange.objects.filter(
+            Q(task__author=user) | Q(task__department__head=user), state="pending"
+        )
+        .exclude(requested_by=user)
+        .order_by("requested_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return sections
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 2, 10, 0, tzinfo=ALMATY),  # a Wednesday morning
+        dt.datetime(2026, 12, 6, 0, 30, tzinfo=ALMATY),  # just after midnight on a Sunday
+    ],
+    ids=["wednesday", "sunday-night"],
+)
+def test_my_tasks_at_demo_size_counts_each_section_exactly_and_shows_its_first_25(client, moment):
+    longest = 0
+    with time_machine.travel(moment, tick=False):
+        seed()
+        for username in ("head.agriculture", "head.construction", "specialist.land", "deputy"):
+            user = User.objects.get(username=username)
+            expected = sections_by_the_rules(user, moment)
+            client.force_login(user)
+            page = client.get(reverse("tasks:my-tasks"))
+            shown = {
+                **page.context["sections"],
+                "awaiting": page.context["awaiting"],
+                "moves": page.context["moves"],
+            }
+            for key, pks in expected.items():
+                section = shown[key]
+                assert section.count == len(pks), (username, key)
+                assert [row.pk for row in section.rows] == pks[:25], (username, key)
+                assert section.has_next == (len(pks) > 25), (username, key)
+                longest = max(longest, len(pks))
+            overdue = len(expected["overdue"])
+            assert f'data-testid="count-overdue">{overdue}<' in page.text
+            decisions = len(expected["awaiting"]) + len(expected["moves"])
+            assert f'data-testid="count-awaiting">{decisions}<' in page.text
+    assert longest > 25  # the demo has a section past one page

@@ -69,8 +69,8 @@ def test_a_result_handed_in_on_time_is_not_overdue_while_it_awaits_acceptance(
 
     client.force_login(specialist)
     page = client.get(reverse("tasks:my-tasks"))
-    assert [t.pk for t in page.context["sections"]["handed_in"]] == [task.pk]
-    assert page.context["sections"]["overdue"] == []
+    assert [t.pk for t in page.context["sections"]["handed_in"].rows] == [task.pk]
+    assert page.context["sections"]["overdue"].rows == []
     client.force_login(head)
     page = client.get(reverse("tasks:my-tasks")).content.decode()
     assert "ожидает вашего решения 7 рабочих дней" in page

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +16,6 @@ from django.utils import timezone
 from akimat.calendar import ensure_calendar
 from tasks import services
 from tasks.models import Attachment, Comment, DeadlineChange, Status, Task
-from tests.factories import UserFactory
 from tests.tasks.conftest import in_days
 from tests.tasks.factories import TaskFactory
 
@@ -38,8 +40,8 @@ def test_my_tasks_sorts_into_sections(client, head, specialist):
     client.force_login(specialist)
     response = client.get(reverse("tasks:my-tasks"))
     sections = response.context["sections"]
-    assert sections["overdue"] == [overdue]
-    assert later in sections["later"]
+    assert sections["overdue"].rows == [overdue]
+    assert later in sections["later"].rows
     assert 'data-testid="count-overdue">1<' in response.text
 
 
@@ -47,8 +49,8 @@ def test_my_tasks_shows_results_awaiting_my_acceptance(client, head, specialist,
     services.submit_task(task=task, actor=specialist, result="Готово")
     client.force_login(head)
     response = client.get(reverse("tasks:my-tasks"))
-    assert response.context["awaiting"] == [task]
-    assert "accept" in response.context["awaiting"][0].actions
+    assert response.context["awaiting"].rows == [task]
+    assert "accept" in response.context["awaiting"].rows[0].actions
 
 
 def test_my_tasks_htmx_returns_only_the_fragment(client, specialist, task):
@@ -58,44 +60,207 @@ def test_my_tasks_htmx_returns_only_the_fragment(client, specialist, task):
     assert "<html" not in response.text
 
 
-def _fill(head, specialist, department, people: int, tasks_each: int) -> None:
-    for _ in range(people):
-        person = UserFactory(department=department, roles=["specialist"])
-        for n in range(tasks_each):
-            TaskFactory(author=head, responsible=person, deadline=in_days(n - 2))
-    for n in range(tasks_each):
-        t = TaskFactory(author=head, responsible=specialist, deadline=in_days(n - 2))
-        services.add_checklist_item(task=t, actor=head, text=f"Пункт {n}")
-        other = TaskFactory(author=specialist, responsible=head, deadline=in_days(n + 1))
-        other.co_executors.add(specialist)
-        submitted = TaskFactory(
-            author=specialist, responsible=head, status=Status.AWAITING_ACCEPTANCE
-        )
-        del submitted
+# A Wednesday morning: "today" and "this week" both have days left, whatever day the suite runs.
+WEDNESDAY = dt.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+MY_SECTIONS = ("overdue", "today", "week", "later", "handed_in", "awaiting", "moves")
+
+
+def at_wednesday(day: int, hour: int = 18, minute: int = 30) -> dt.datetime:
+    """A moment in the pinned week (day 2 is the pinned Wednesday)."""
+    return WEDNESDAY.replace(day=day, hour=hour, minute=minute)
+
+
+@pytest.fixture
+def wednesday():
+    """The clock stopped at WEDNESDAY, with the working calendar around it."""
+    ensure_calendar(start=dt.date(2026, 1, 1), end=dt.date(2027, 12, 31))
+    with time_machine.travel(WEDNESDAY, tick=False):
+        yield WEDNESDAY
+
+
+def fill_my_tasks(specialist, head, colleague, each: int, sections=MY_SECTIONS) -> None:
+    """`each` rows in each of the specialist's My tasks sections (at WEDNESDAY)."""
+    for _ in range(each):
+        if "overdue" in sections:
+            TaskFactory(author=head, responsible=specialist, deadline=at_wednesday(1))
+        if "today" in sections:
+            t = TaskFactory(author=head, responsible=specialist, deadline=at_wednesday(2))
+            services.add_checklist_item(task=t, actor=head, text="Согласовать")
+        if "week" in sections:
+            TaskFactory(author=head, responsible=specialist, deadline=at_wednesday(4))
+        if "later" in sections:
+            # Co-executed: mine through the co-executors, not as the responsible person.
+            t = TaskFactory(author=head, responsible=colleague, deadline=at_wednesday(15))
+            t.co_executors.add(specialist)
+        if "handed_in" in sections:
+            TaskFactory(
+                author=head,
+                responsible=specialist,
+                deadline=at_wednesday(4),
+                status=Status.AWAITING_ACCEPTANCE,
+                submitted_at=at_wednesday(1, 12),
+                result="Готово",
+            )
+        if "awaiting" in sections:
+            TaskFactory(
+                author=specialist,
+                responsible=colleague,
+                deadline=at_wednesday(4),
+                status=Status.AWAITING_ACCEPTANCE,
+                submitted_at=at_wednesday(1, 12),
+                result="Готово",
+            )
+        if "moves" in sections:
+            t = TaskFactory(author=specialist, responsible=colleague, deadline=at_wednesday(15))
+            DeadlineChange.objects.create(
+                task=t,
+                old_deadline=t.deadline,
+                new_deadline=at_wednesday(22),
+                reason="Ждём ответа",
+                requested_by=colleague,
+            )
+
+
+def task_rows(response) -> int:
+    return len(re.findall(r'<li class="list-group-item" id="task-\d+"', response.text))
+
+
+def move_rows(response) -> int:
+    return len(re.findall(r'<li class="list-group-item" id="move-\d+"', response.text))
 
 
 def test_my_tasks_query_count_is_the_same_at_ten_times_the_data(
-    client, head, specialist, department, django_assert_num_queries
+    client, head, specialist, colleague, wednesday, django_assert_num_queries
 ):
-    # session, user, ids of co-executed open tasks, ids of headed directorates,
-    # open tasks (with their figures: overdue days, "due soon" against the calendar, checklist
-    # counts and behind schedule, pending moves), their checklists (prefetch), results awaiting
-    # me, move requests awaiting me, roles (menu), today's blockers (the form), the bell
+    # session, user, ids of co-executed open tasks, ids of headed directorates, every section's
+    # count (one aggregate), the moves' count, the pages of my five sections (one query: each
+    # section's first rows numbered by deadline, then their figures: overdue days, "due soon"
+    # against the calendar, checklist counts and behind schedule, pending moves), the page of
+    # results awaiting me, the page of move requests, the checklists of the tasks shown
+    # (prefetch), roles (menu), today's blockers (the form), the bell
     client.force_login(specialist)
-    _fill(head, specialist, department, people=1, tasks_each=2)
-    with django_assert_num_queries(11):
+    fill_my_tasks(specialist, head, colleague, each=3)
+    with django_assert_num_queries(13):
         small = client.get(reverse("tasks:my-tasks"))
-    _fill(head, specialist, department, people=3, tasks_each=18)
-    with django_assert_num_queries(11):
+    fill_my_tasks(specialist, head, colleague, each=27)
+    with django_assert_num_queries(13):
         large = client.get(reverse("tasks:my-tasks"))
 
-    def total(response):
-        return sum(len(v) for v in response.context["sections"].values()) + len(
-            response.context["awaiting"]
-        )
+    for key in MY_SECTIONS[:5]:
+        assert f'data-testid="section-count-{key}">3<' in small.text
+        assert f'data-testid="section-count-{key}">30<' in large.text
+        assert f'data-testid="more-{key}"' not in small.text
+        assert f'href="/tasks/?{key}_page=2#{key}"' in large.text
+    for counter in ("overdue", "today", "week", "later", "handed-in"):
+        assert f'data-testid="count-{counter}">3<' in small.text
+        assert f'data-testid="count-{counter}">30<' in large.text
+    assert 'data-testid="count-awaiting">6<' in small.text  # 3 results + 3 moves
+    assert 'data-testid="count-awaiting">60<' in large.text
+    assert (task_rows(small), move_rows(small)) == (6 * 3, 3)
+    assert (task_rows(large), move_rows(large)) == (6 * 25, 25)
 
-    assert total(small) == 6
-    assert total(large) == 60
+
+def test_show_more_query_count_is_the_same_at_ten_times_the_data(
+    client, head, specialist, colleague, wednesday, django_assert_num_queries
+):
+    # session, user, ids of co-executed open tasks, the section's page (numbered rows, then
+    # their figures), their checklists (prefetch), roles (the buttons)
+    client.force_login(specialist)
+    fill_my_tasks(specialist, head, colleague, each=26, sections=("overdue", "today"))
+    with django_assert_num_queries(6):
+        small = client.get(reverse("tasks:my-tasks"), {"today_page": 2}, headers=HX)
+    fill_my_tasks(specialist, head, colleague, each=234, sections=("overdue", "today"))
+    with django_assert_num_queries(6):
+        large = client.get(reverse("tasks:my-tasks"), {"today_page": 2}, headers=HX)
+
+    assert "<section" not in small.text and "<html" not in small.text
+    assert task_rows(small) == 1 and "today_page=3" not in small.text
+    assert task_rows(large) == 25 and 'hx-get="/tasks/?today_page=3"' in large.text
+    # Only the asked section: no overdue task comes with it.
+    overdue = set(Task.objects.filter(deadline=at_wednesday(1)).values_list("pk", flat=True))
+    shown = {int(pk) for pk in re.findall(r'id="task-(\d+)"', large.text)}
+    assert shown and not shown & overdue
+
+
+@pytest.mark.parametrize("key", MY_SECTIONS)
+def test_each_section_shows_25_rows_and_the_26th_on_the_next_page(
+    client, head, specialist, colleague, wednesday, key
+):
+    client.force_login(specialist)
+    fill_my_tasks(specialist, head, colleague, each=25, sections=(key,))
+    page = client.get(reverse("tasks:my-tasks"))
+    assert task_rows(page) + move_rows(page) == 25
+    assert f'data-testid="more-{key}"' not in page.text
+
+    fill_my_tasks(specialist, head, colleague, each=1, sections=(key,))
+    page = client.get(reverse("tasks:my-tasks"))
+    assert task_rows(page) + move_rows(page) == 25
+    assert f'data-testid="more-{key}"' in page.text
+    more = client.get(reverse("tasks:my-tasks"), {f"{key}_page": 2}, headers=HX)
+    assert more.status_code == 200
+    assert task_rows(more) + move_rows(more) == 1
+    assert 'data-testid="more-' not in more.text
+    # Without JavaScript the same link opens the page with the section at its second page.
+    plain = client.get(reverse("tasks:my-tasks"), {f"{key}_page": 2})
+    assert task_rows(plain) + move_rows(plain) == 1
+    assert "Показаны 26–26 из 26." in plain.text
+
+
+def test_the_pages_of_a_section_follow_its_order(client, head, specialist, colleague, wednesday):
+    client.force_login(specialist)
+    fill_my_tasks(specialist, head, colleague, each=30, sections=("overdue",))
+    expected = list(Task.objects.order_by("deadline", "pk").values_list("pk", flat=True))
+    first = client.get(reverse("tasks:my-tasks"))
+    second = client.get(reverse("tasks:my-tasks"), {"overdue_page": 2}, headers=HX)
+    shown = [int(pk) for r in (first, second) for pk in re.findall(r'id="task-(\d+)"', r.text)]
+    assert shown == expected
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-3", "", "1.5", "9" * 40])
+def test_a_garbled_page_number_gives_the_first_page(
+    client, head, specialist, colleague, wednesday, raw
+):
+    client.force_login(specialist)
+    fill_my_tasks(specialist, head, colleague, each=26, sections=("overdue",))
+    page = client.get(reverse("tasks:my-tasks"), {"overdue_page": raw})
+    assert page.status_code == 200
+    if raw == "9" * 40:
+        # Past the end: the last page.
+        assert task_rows(page) == 1
+    else:
+        assert task_rows(page) == 25 and 'data-testid="more-overdue"' in page.text
+    fragment = client.get(reverse("tasks:my-tasks"), {"overdue_page": raw}, headers=HX)
+    assert fragment.status_code == 200
+    assert task_rows(fragment) == (0 if raw == "9" * 40 else 25)
+
+
+def test_a_page_past_the_end(client, head, specialist, colleague, wednesday):
+    client.force_login(specialist)
+    fill_my_tasks(specialist, head, colleague, each=26, sections=("overdue",))
+    # The page shows the section's last page; "Show more" past the end appends nothing.
+    page = client.get(reverse("tasks:my-tasks"), {"overdue_page": 7})
+    assert page.status_code == 200 and task_rows(page) == 1
+    assert 'data-testid="section-count-overdue">26<' in page.text
+    fragment = client.get(reverse("tasks:my-tasks"), {"overdue_page": 3}, headers=HX)
+    assert fragment.status_code == 200 and fragment.text.strip() == ""
+
+
+def test_an_action_re_renders_my_tasks_at_the_first_pages_with_exact_counts(
+    client, head, specialist, colleague, wednesday
+):
+    client.force_login(specialist)
+    fill_my_tasks(specialist, head, colleague, each=27, sections=("overdue",))
+    last = Task.objects.order_by("deadline", "pk").last()
+    response = client.post(
+        reverse("tasks:task-start", args=[last.pk]),
+        {"version": last.version, "from": "list"},
+        headers=HX,
+    )
+    assert response.text.lstrip().startswith('<div id="my-tasks">')
+    assert 'data-testid="count-overdue">27<' in response.text
+    assert task_rows(response) == 25 and 'href="/tasks/?overdue_page=2#overdue"' in response.text
+    last.refresh_from_db()
+    assert last.status == Status.IN_PROGRESS
 
 
 # --- the task page -------------------------------------------------------------------------------
@@ -169,6 +334,57 @@ def test_start_inline_with_htmx_returns_my_tasks_and_a_toast(client, specialist,
     assert json.loads(response["HX-Trigger"])["notify"]["level"] == "success"
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS
+
+
+def test_a_row_carries_links_not_forms_and_its_buttons_post_through_one_form(
+    client, head, specialist, task
+):
+    services.add_checklist_item(task=task, actor=head, text="Согласовать с юристом")
+    client.force_login(specialist)
+    page = client.get(reverse("tasks:my-tasks")).text
+    row = page[page.index(f'id="task-{task.pk}"') :]
+    row = row[: row.index("</li>\n")]
+    tasks_region = page[page.index('<div id="my-tasks">') :]  # the blockers form is above it
+    assert "<textarea" not in tasks_region and "<details" not in row
+    start = reverse("tasks:task-start", args=[task.pk])
+    assert f'form="list-actions" name="version" value="{task.version}" formaction="{start}"' in row
+    submit = reverse("tasks:task-submit", args=[task.pk])
+    assert f'href="{submit}" hx-get="{submit}" hx-target="#task-{task.pk}-form"' in row
+    assert page.count('<form id="list-actions" method="post">') == 1
+
+
+def test_an_action_form_loads_into_the_row_or_opens_as_a_page_without_javascript(
+    client, specialist, task
+):
+    client.force_login(specialist)
+    url = reverse("tasks:task-submit", args=[task.pk])
+    fragment = client.get(url, headers=HX)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert fragment.text.strip().startswith(f'<form class="mt-2" method="post" action="{url}"')
+    assert 'hx-target="#my-tasks"' in fragment.text and "autofocus" in fragment.text
+    for action in ("task-move-request", "task-comment"):
+        assert client.get(reverse(f"tasks:{action}", args=[task.pk]), headers=HX).status_code == 200
+
+    page = client.get(url)
+    assert page.status_code == 200 and task.title in page.text
+    assert 'name="result"' in page.text and f'hx-post="{url}"' not in page.text
+    response = client.post(url, {"version": task.version, "result": "Готово", "from": "list"})
+    assert response.status_code == 302 and response["Location"] == reverse("tasks:my-tasks")
+    task.refresh_from_db()
+    assert task.status == Status.AWAITING_ACCEPTANCE
+
+
+def test_only_the_forms_a_person_may_use_are_given(client, head, specialist, outsider, task):
+    client.force_login(specialist)
+    # Returning a result is for the person who set the task.
+    assert client.get(reverse("tasks:task-return", args=[task.pk])).status_code == 403
+    services.request_deadline_move(
+        task=task, actor=specialist, new_deadline=in_days(9), reason="Ждём документы"
+    )
+    # One request at a time.
+    assert client.get(reverse("tasks:task-move-request", args=[task.pk])).status_code == 403
+    client.force_login(outsider)
+    assert client.get(reverse("tasks:task-submit", args=[task.pk])).status_code == 404
 
 
 def test_submit_without_htmx_redirects_back_with_a_message(client, specialist, task):
@@ -262,7 +478,7 @@ def test_move_request_and_decision_from_my_tasks(client, head, specialist, task)
     change = DeadlineChange.objects.get()
     client.force_login(head)
     page = client.get(reverse("tasks:my-tasks"))
-    assert page.context["moves"] == [change]
+    assert page.context["moves"].rows == [change]
     client.post(
         reverse("tasks:task-move-decide", args=[task.pk, change.pk]),
         {"decision": "approve", "note": "", "from": "list"},
