@@ -48,6 +48,8 @@ def test_register_call_finish_with_needs_documents_and_the_task_appears(
 
     sign_in(page, base, "reception")
     page.goto(f"{base}/reception/")
+    waiting = page.get_by_test_id("waiting-total")
+    before = int(waiting.inner_text())
     page.get_by_label("ФИО").fill("Тулегенов Арман Серикович")
     page.get_by_label("Телефон").fill("8 701 555 44 33")
     page.get_by_label("Организация").fill("ТОО «Тау Самал Құрылыс»")
@@ -60,6 +62,8 @@ def test_register_call_finish_with_needs_documents_and_the_task_appears(
     expect(page.get_by_test_id("ticket-number")).to_be_visible()
     visit = Visit.objects.get(visitor__full_name="Тулегенов Арман Серикович")
     expect(page.get_by_test_id("ticket-number")).to_have_text(visit.ticket)
+    expect(waiting).to_have_text(str(before + 1))  # the queue beside the form counts them in
+    expect(page.locator("#waiting")).to_contain_text(visit.ticket)
     assert visit.organisation.bin == bin_(11)
 
     hall = browser.new_context().new_page()  # no login

@@ -85,18 +85,23 @@ def test_author_edits_specialist_submits_author_accepts_and_the_history_tells(
     page.goto(f"{live_server.url}/tasks/")
     row = page.locator(f"#task-{task.pk}")
     page.evaluate("window.__marker = 'no reload'")
+    handed_in = page.get_by_test_id("count-handed-in")
+    before = int(handed_in.inner_text())
     row.get_by_role("button", name="Взять в работу").click()
     expect(row).to_contain_text("В работе")
     row.get_by_text("Сдать результат").click()
     row.get_by_label("Результат").fill("Справка подготовлена, исх. № 04-12/345")
     row.get_by_role("button", name="Сдать", exact=True).click()
-    expect(page.locator(f"#task-{task.pk}")).to_contain_text("Ожидает приёмки")
+    expect(page.locator(f"#handed_in #task-{task.pk}")).to_contain_text("Ожидает приёмки")
     expect(page.locator("#notifications")).to_contain_text("сдан")
+    expect(handed_in).to_have_text(str(before + 1))  # the counter follows, no reload
     assert page.evaluate("window.__marker") == "no reload"
     assert Task.objects.get(pk=task.pk).status == Status.AWAITING_ACCEPTANCE
 
     sign_in(page, live_server.url, "head.land")
     page.goto(f"{live_server.url}/tasks/")
+    decisions = page.get_by_test_id("count-awaiting")
+    waiting = int(decisions.inner_text())
     awaiting = page.locator(f"#awaiting #task-{task.pk}")
     # The oldest results come first: the one just handed in may be a "Show more" or two away.
     show_more_until(page, "awaiting", awaiting)
@@ -104,6 +109,7 @@ def test_author_edits_specialist_submits_author_accepts_and_the_history_tells(
     awaiting.get_by_role("button", name="Принять").click()
     expect(page.locator("#notifications")).to_contain_text("принят")
     expect(page.locator("#awaiting")).not_to_contain_text(task.title)
+    expect(decisions).to_have_text(str(waiting - 1))
 
     page.goto(f"{live_server.url}/tasks/{task.pk}/")
     timeline = page.get_by_test_id("timeline")
