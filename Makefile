@@ -36,13 +36,11 @@ run: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## The whole suite at a pinned moment of Almaty's clock (needs faketime: apt-get install faketime),
-## e.g. `make test-at AT="2026-12-06 00:30:00"`, a Sunday just after midnight. TZ is Almaty's on
-## purpose: Django sets TZ for the processes it starts (the Celery worker), and faketime reads AT
-## in the local zone, so the test process and the worker must read it in the same one. The
-## monotonic clock stays real: faked, a wait with a timeout (a thread's join) never returns.
+## The whole suite from a pinned moment of Almaty's clock, e.g. `make test-at AT="2026-12-06 00:30:00"`
+## (a Sunday just after midnight): the tests and the Celery workers they start run from there
+## (time_machine; tests/conftest.py), so no test may depend on the day the suite runs.
 test-at: install-dev
-	TZ=Asia/Almaty FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$(AT)" $(PY) -m pytest $(PYTEST_ARGS)
+	TEST_AT="$(AT)" $(PY) -m pytest $(PYTEST_ARGS)
 
 ## The whole suite on the embedded PostgreSQL and Redis, whatever the environment says (a laptop).
 test-embedded: install-dev

@@ -30,6 +30,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 WORKDAY_MORNING = dt.datetime(2026, 11, 18, 11, 0, tzinfo=ZoneInfo("Asia/Almaty"))
 
 
+# `make test-at AT="2026-12-06 00:30:00"` runs the whole suite from that moment of Almaty's clock
+# (TEST_AT), to show that no test depends on the day the suite runs. The portal's processes (this
+# one and the Celery workers the tests start, see tests/akimat/test_jobs.py) move to it; the
+# browser keeps the real clock, as a visitor's does, and so do the monotonic clock and the
+# database server, which the portal never asks for the time.
+SUITE_AT = os.environ.get("TEST_AT", "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    if not SUITE_AT:
+        yield None
+        return
+    moment = dt.datetime.fromisoformat(SUITE_AT).replace(tzinfo=ZoneInfo("Asia/Almaty"))
+    with time_machine.travel(moment, tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture
 def pinned_clock():
     """The clock at WORKDAY_MORNING, ticking on from there (live servers and timeouts need time

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from akimat.jobs import fill_working_calendar
 from akimat.models import CalendarDay
@@ -31,6 +32,14 @@ def database_url_of_this_test() -> str:
     return f"postgresql://{user}{password}@{host}{port}/{db['NAME']}"
 
 
+# A Celery worker whose clock starts at `now` and ticks on (time_machine), for `make test-at`.
+WORKER_AT = (
+    "import datetime, runpy, sys, time_machine; "
+    "time_machine.travel(datetime.datetime.fromisoformat('{now}'), tick=True).start(); "
+    "sys.argv[0] = 'celery'; runpy.run_module('celery', run_name='__main__', alter_sys=True)"
+)
+
+
 @pytest.fixture
 def worker(settings):
     """A real worker on a queue of its own, so no other worker on the same broker steals the job."""
@@ -41,13 +50,17 @@ def worker(settings):
         "DATABASE_URL": database_url_of_this_test(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
+    command = [
+        sys.executable, "-m", "celery", "-A", "akimat", "worker",
+        "--queues", queue, "--hostname", f"{queue}@%h",
+        "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--loglevel", "INFO",
+    ]  # fmt: skip
+    if os.environ.get("TEST_AT"):
+        # The suite runs at a pinned moment (make test-at): the worker starts at the suite's now.
+        command[1:3] = ["-c", WORKER_AT.format(now=timezone.now().isoformat())]
     process = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "akimat", "worker",
-            "--queues", queue, "--hostname", f"{queue}@%h",
-            "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--loglevel", "INFO",
-        ],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
