@@ -22,6 +22,7 @@ from akimat.models import DepartmentSnapshot, PersonSnapshot, ScoreRun
 from tasks.models import Status
 from tests.akimat.test_jobs import database_url_of_this_test, worker  # noqa: F401
 from tests.factories import DepartmentFactory, UserFactory
+from tests.patience import HUNG_AFTER
 from tests.tasks.factories import TaskFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,7 @@ def test_two_runs_at_once_in_two_processes_one_works_the_other_is_skipped(depart
         # Hold the snapshot table so the first run stops inside its transaction, lock taken.
         blocker.execute("LOCK TABLE akimat_personsnapshot IN SHARE MODE")
         first = command("--date", DAY.isoformat())
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HUNG_AFTER
         while not blocker.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
         ).fetchone()[0]:
@@ -93,11 +94,11 @@ def test_two_runs_at_once_in_two_processes_one_works_the_other_is_skipped(depart
             assert time.monotonic() < deadline, "the first run never took its lock"
             time.sleep(0.1)
         second = command("--date", DAY.isoformat())
-        second_output = second.communicate(timeout=60)[0]
+        second_output = second.communicate(timeout=HUNG_AFTER)[0]
         assert second.returncode == 0, second_output
         assert first.poll() is None  # still waiting behind the table lock
         blocker.rollback()
-    first_output = first.communicate(timeout=60)[0]
+    first_output = first.communicate(timeout=HUNG_AFTER)[0]
     assert first.returncode == 0, first_output
     assert "1 directorate(s) computed (3 people), 0 skipped" in first_output
     assert "0 directorate(s) computed (0 people), 1 skipped" in second_output
@@ -119,16 +120,18 @@ def test_the_nightly_job_runs_its_chunks_and_roll_up_on_a_real_worker(
 
     jobs.compute_scores.apply_async(args=[DAY.isoformat()], kwargs={"queue": queue}, queue=queue)
 
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + HUNG_AFTER
     while DepartmentSnapshot.objects.filter(date=DAY).count() < 2:
         assert process.poll() is None, f"the worker died:\n{process.stdout.read()}"
         if time.monotonic() > deadline:
             process.terminate()
-            pytest.fail(f"no roll-up within 60 s:\n{process.communicate(timeout=20)[0]}")
+            pytest.fail(
+                f"no roll-up within {HUNG_AFTER} s:\n{process.communicate(timeout=HUNG_AFTER)[0]}"
+            )
         time.sleep(0.2)
 
     process.terminate()
-    output, _ = process.communicate(timeout=20)
+    output, _ = process.communicate(timeout=HUNG_AFTER)
     assert f"{queue}@" in output
     for name in ("compute_scores", "compute_scores_chunk", "roll_up_scores"):
         assert f"akimat.jobs.{name}[" in output

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.patience import HUNG_AFTER
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
@@ -38,7 +40,7 @@ def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HUNG_AFTER,
     )
 
 
@@ -50,7 +52,7 @@ def settings_with(env: dict[str, str]) -> dict[str, object]:
         env={**clean, "DJANGO_SETTINGS_MODULE": "akimat.settings", **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HUNG_AFTER,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -59,6 +59,8 @@ def test_methodologist_writes_finds_and_charts(page: Page, live_server):
 
     # Search by another form of the word: "совещаниями" finds "совещания", highlighted.
     page.get_by_role("link", name="Найти").click()
+    # Typed before the page's scripts have loaded, the words would wait for the next keystroke.
+    page.wait_for_load_state("load")
     page.get_by_label("Слова").fill("совещаниями сократили")
     results = page.locator("#search-results")
     expect(results.get_by_test_id("result-count")).to_contain_text("Найдена 1 запись")

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from reception.jobs import close_reception_day
 from reception.models import Shift, Visit, VisitStatus
 from tests.akimat.test_jobs import worker  # noqa: F401 - the real-worker fixture
+from tests.patience import HUNG_AFTER
 from tests.reception.factories import ShiftFactory, VisitFactory
 
 
@@ -32,14 +33,14 @@ def test_the_job_runs_on_a_real_worker(worker, service, desk):  # noqa: F811
     visit = VisitFactory(service=service)
     ShiftFactory(desk=desk, services=[service])
     close_reception_day.apply_async(queue=queue)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + HUNG_AFTER
     while Visit.objects.get(pk=visit.pk).status != VisitStatus.LEFT:
         assert process.poll() is None, f"the worker died:\n{process.stdout.read()}"
         if time.monotonic() > deadline:
             process.terminate()
-            pytest.fail(f"the job did not run:\n{process.communicate(timeout=20)[0]}")
+            pytest.fail(f"the job did not run:\n{process.communicate(timeout=HUNG_AFTER)[0]}")
         time.sleep(0.2)
     process.terminate()
-    output, _ = process.communicate(timeout=20)
+    output, _ = process.communicate(timeout=HUNG_AFTER)
     assert "reception.jobs.close_reception_day" in output and "succeeded" in output
     assert not Shift.objects.filter(closed_at__isnull=True).exists()
