@@ -130,6 +130,17 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def for_department(self, department_id: int) -> TaskQuerySet:
         return self.filter(department_id=department_id)
 
+    def with_move_pending(self) -> TaskQuerySet:
+        """Annotate `move_pending`: a deadline move is asked for and not yet decided (at most
+        one per task, by a constraint)."""
+        return self.annotate(
+            move_pending=Exists(
+                DeadlineChange.objects.filter(
+                    task=OuterRef("pk"), state=DeadlineChange.State.PENDING
+                )
+            )
+        )
+
     def with_figures(self, at: dt.datetime | None = None) -> TaskQuerySet:
         """Annotate each task's figures at `at` (now), in the same query: `is_overdue`,
         `overdue_days` (working days after the deadline's date up to that day, less the days the

@@ -14,7 +14,6 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -68,15 +67,7 @@ def _action_form(request: HtmxRequest, pk: int, action: str) -> HttpResponse:
     from My tasks. Only the forms a person may use are given."""
     user = request.user
     task = get_object_or_404(
-        Task.objects.visible_to(user)
-        .annotate(
-            move_pending=Exists(
-                DeadlineChange.objects.filter(
-                    task=OuterRef("pk"), state=DeadlineChange.State.PENDING
-                )
-            )
-        )
-        .select_related("department"),
+        Task.objects.visible_to(user).with_move_pending().select_related("department"),
         pk=pk,
     )
     co_executor = task.co_executors.filter(pk=user.pk).exists()

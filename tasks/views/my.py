@@ -19,9 +19,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -185,13 +183,7 @@ class MyTasks:
 
     def _task_rows(self, tasks: TaskQuerySet) -> TaskQuerySet:
         return (
-            tasks.annotate(
-                move_pending=Exists(
-                    DeadlineChange.objects.filter(
-                        task=OuterRef("pk"), state=DeadlineChange.State.PENDING
-                    )
-                )
-            )
+            tasks.with_move_pending()
             .with_figures(self.at)
             .select_related("author", "responsible", "department")
         )
