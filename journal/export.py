@@ -47,6 +47,8 @@ MAX_CHARACTERS = 2_000_000
 # A job not finished this long after it was asked for died with its worker (the job's hard
 # time limit is 15 minutes): it no longer stops the same export from being asked for again.
 STALE_AFTER = dt.timedelta(minutes=30)
+# How long a finished export is kept: the person's next export clears their older ones.
+KEPT_FOR = dt.timedelta(days=7)
 # How often a running export reports its progress (every this many entries at least).
 PROGRESS_STEPS = 50
 _BULLET = re.compile(r"^\s*[-*+]\s+")
@@ -127,6 +129,7 @@ def start_docx_export(*, owner: User, data: dict[str, Any]) -> Export:
         state__in=Export.UNFINISHED,
         created_at__lt=timezone.now() - STALE_AFTER,
     ).update(state=Export.State.FAILED, finished_at=timezone.now())
+    _forget_old_exports(owner)
     try:
         with transaction.atomic():
             export = Export.objects.create(
@@ -140,6 +143,17 @@ def start_docx_export(*, owner: User, data: dict[str, Any]) -> Export:
     except IntegrityError:  # the same export is queued or running: the constraint said so
         export = Export.objects.filter(owner=owner, key=key).latest("created_at")
     return export
+
+
+def _forget_old_exports(owner: User) -> None:
+    """Delete the person's finished exports older than KEPT_FOR, files and all."""
+    old = Export.objects.filter(
+        owner=owner, state__in=[Export.State.DONE, Export.State.FAILED]
+    ).filter(finished_at__lt=timezone.now() - KEPT_FOR)
+    for stale in old:
+        if stale.file:
+            stale.file.delete(save=False)
+        stale.delete()
 
 
 def write_docx_export(*, export_id: int) -> None:

@@ -4,6 +4,7 @@ with a message; the document of an entry of many list items holds them all."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 from urllib.parse import urlencode
@@ -171,3 +172,34 @@ def test_an_entry_of_thousands_of_list_items_keeps_them_all_as_list_items(
     assert (listed[0].text, listed[-1].text) == ("пункт 0", f"пункт {items - 1}")
     # The section properties still close the body, as Word expects.
     assert document.element.body[-1].tag.endswith("sectPr")
+
+
+def test_an_export_whose_worker_died_does_not_block_a_new_one(
+    client, methodologist, entries, started
+):
+    client.force_login(methodologist)
+    client.post(word_url())
+    dead = Export.objects.get()
+    Export.objects.filter(pk=dead.pk).update(
+        state=Export.State.RUNNING, created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    response = client.post(word_url())
+    dead.refresh_from_db()
+    assert dead.state == Export.State.FAILED
+    fresh = Export.objects.exclude(pk=dead.pk).get()
+    assert response["Location"] == fresh.get_absolute_url() and started == [dead.pk, fresh.pk]
+
+
+def test_a_new_export_clears_the_persons_exports_older_than_a_week(
+    client, methodologist, entries, started, media
+):
+    client.force_login(methodologist)
+    client.post(word_url())
+    old = Export.objects.get()
+    export.write_docx_export(export_id=old.pk)
+    old.refresh_from_db()
+    path = media / old.file.name
+    assert path.exists()
+    Export.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    client.post(word_url())
+    assert not path.exists() and not Export.objects.filter(pk=old.pk).exists()
