@@ -96,6 +96,13 @@ def validate_date_range(value: dt.date | None) -> None:
         )
 
 
+class CleanedQuery(QueryDict):
+    """Parameters already cleaned; remembers which carried NUL, so a form given them (cleaned
+    once more, harmlessly) still refuses those fields by name."""
+
+    nul_keys: set[str]
+
+
 def clean_data(data: Mapping[str, Any]) -> tuple[QueryDict | dict[str, Any], set[str]]:
     """A form's submitted data with every text value cleaned, and the keys that carried NUL."""
     nul_keys: set[str] = set()
@@ -108,9 +115,11 @@ def clean_data(data: Mapping[str, Any]) -> tuple[QueryDict | dict[str, Any], set
         return clean_text(value)
 
     if isinstance(data, QueryDict) or hasattr(data, "lists"):
-        cleaned = QueryDict(mutable=True)
+        cleaned = CleanedQuery(mutable=True)
         for key, values in data.lists():  # type: ignore[attr-defined]
             cleaned.setlist(key, [clean(key, value) for value in values])
+        nul_keys |= getattr(data, "nul_keys", set())
+        cleaned.nul_keys = nul_keys
         cleaned._mutable = False
         return cleaned, nul_keys
     return {
@@ -160,7 +169,7 @@ def parse_date(raw: str | None) -> dt.date | None:
 
 
 def query_data(request: HttpRequest) -> QueryDict:
-    """All query parameters, cleaned, for a filter form (which then refuses NUL by name)."""
+    """All query parameters, cleaned, for a filter form (which still refuses NUL by name)."""
     cleaned, _nul_keys = clean_data(request.GET)
     return cleaned  # type: ignore[return-value]
 
