@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django import forms
@@ -77,3 +78,22 @@ def test_no_view_reads_the_query_string_around_the_cleaning_layer():
         if "request.GET" in path.read_text() and path != ROOT / "akimat" / "cleaning.py"
     )
     assert readers == []
+
+
+def test_a_nul_is_refused_by_name_even_in_a_field_added_after_init():
+    from plans.forms import WeightsForm
+
+    goal = SimpleNamespace(pk=7, title="Цель", weight=50)
+    form = WeightsForm({"weight-7": "50\x00"}, goals=[goal])
+    assert not form.is_valid()
+    assert list(form.errors) == ["weight-7"]
+    assert WeightsForm({"weight-7": " 50\u200b"}, goals=[goal]).is_valid()
+
+
+def test_a_prefixed_form_refuses_nul_and_bounds_dates_by_field():
+    from journal.forms import ReadingForm
+
+    form = ReadingForm({"r-date": "9999-12-31", "r-value": "1", "r-note": "a\x00b"}, prefix="r")
+    assert not form.is_valid()
+    assert sorted(form.errors) == ["date", "note"]
+    assert form.errors.as_data()["date"][0].code == "date_out_of_range"
