@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.urls import reverse
 
 from akimat.cleaning import clean_text, display_file_name, stored_file_name
 from akimat.forms import CleanInputMixin
@@ -97,3 +98,39 @@ def test_a_prefixed_form_refuses_nul_and_bounds_dates_by_field():
     assert not form.is_valid()
     assert sorted(form.errors) == ["date", "note"]
     assert form.errors.as_data()["date"][0].code == "date_out_of_range"
+
+
+def test_every_editable_admin_page_cleans_its_input():
+    from django.contrib import admin
+
+    from akimat.admin import ReadOnly
+
+    editable = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in APPS and not isinstance(model_admin, ReadOnly)
+    }
+    assert editable  # the walk found the portal's admin pages
+    unclean = [
+        model.__name__
+        for model, model_admin in editable.items()
+        for form in (model_admin.form, getattr(model_admin, "add_form", model_admin.form))
+        if not issubclass(form, CleanInputMixin)
+    ]
+    assert unclean == []
+
+
+@pytest.mark.django_db
+def test_an_admin_cannot_store_a_year_9999_date_or_a_bidi_override(admin_client):
+    from akimat.models import DayTransfer
+
+    url = reverse("admin:akimat_daytransfer_add")
+    before = DayTransfer.objects.count()  # the migrations ship some corrections
+    response = admin_client.post(
+        url, {"date": "9999-12-27", "kind": "holiday", "reason": "Праздник"}
+    )
+    assert response.status_code == 200  # the form again, with its message
+    assert "2100" in response.content.decode()
+    assert DayTransfer.objects.count() == before
+    admin_client.post(url, {"date": "2026-12-28", "kind": "holiday", "reason": "Праздник\u202e"})
+    assert DayTransfer.objects.get(date="2026-12-28").reason == "Праздник"
