@@ -65,6 +65,13 @@ def with_check_digit(first_eleven: str) -> str | None:
     return None if digit is None else f"{first_eleven}{digit}"
 
 
+def make_iin(born: dt.date, *, female: bool, serial: int) -> str | None:
+    """The IIN of a person born that day with that serial (0–9999), or None when no check
+    digit exists for it (about one serial in 121): for demo data, factories and benchmarks."""
+    century_digit = {1800: 1, 1900: 3, 2000: 5}[born.year // 100 * 100] + female
+    return with_check_digit(f"{born:%y%m%d}{century_digit}{serial:04d}")
+
+
 def iin_birth_date(value: str) -> dt.date | None:
     """The birth date an IIN's digits spell, or None when they spell no real date."""
     century = CENTURY_OF.get(value[6:7])

@@ -170,14 +170,17 @@ def _lookup_query(request: HtmxRequest) -> str:
     fields = ("iin", "phone", "full_name", "bin")
     name = request.htmx.trigger_name if request.htmx else None
     if name in fields:
-        return request.GET.get(name, "").strip()[:100]
-    return next((request.GET[f].strip()[:100] for f in fields if request.GET.get(f)), "")
+        return request.POST.get(name, "").strip()[:100]
+    return next((request.POST[f].strip()[:100] for f in fields if request.POST.get(f)), "")
 
 
-@require_GET
+@require_POST
 @login_required
 def visitor_lookup(request: HtmxRequest) -> HttpResponse:
-    """Returning visitors whose IIN, BIN, phone or name matches what is being typed."""
+    """Returning visitors whose IIN, BIN, phone or name matches what is being typed.
+
+    A POST, though it changes nothing: what is typed is an IIN, a BIN or a phone, and a query
+    string would write it into every access log and proxy on the way."""
     if not is_receptionist(request.user):
         raise PermissionDenied
     query = _lookup_query(request)

@@ -14,6 +14,7 @@ from akimat.identifiers import (
     iin_birth_date,
     is_valid_bin,
     is_valid_iin,
+    make_iin,
     mask_identifier,
     mask_identifiers_in,
     validate_bin,
@@ -139,10 +140,7 @@ def test_a_bin_with_an_impossible_structure_is_refused_saying_what_is_wrong(
 @st.composite
 def valid_iins(draw: st.DrawFn) -> str:
     born = draw(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2099, 12, 31)))
-    female = draw(st.booleans())
-    century_digit = {1800: 1, 1900: 3, 2000: 5}[born.year // 100 * 100] + female
-    serial = draw(st.integers(0, 9999))
-    number = with_check_digit(f"{born:%y%m%d}"[-6:] + f"{century_digit}{serial:04d}")
+    number = make_iin(born, female=draw(st.booleans()), serial=draw(st.integers(0, 9999)))
     assume(number is not None)
     assert number is not None
     return number
