@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from akimat.identifiers import mask_identifier
+from tests.patience import HUNG_AFTER
 from tests.reception.factories import OrganisationFactory, VisitorFactory, bin_, iin
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +73,46 @@ def test_numbers_in_arguments_urls_and_celery_records_are_masked(written):
     assert person not in output
     assert output.count(mask_identifier(person)) == 3
     assert "GET /?q=" in output and "10.0.0.1" in output
+
+
+GUNICORN_WORKER = """
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
+
+config = Config()
+config.set("accesslog", "-")
+log = Logger(config)  # as gunicorn sets itself up, before the worker loads the portal
+import akimat.wsgi  # noqa: E402,F401  (the worker loads the portal: Django configures logging)
+
+log.access_log.info('%(h)s "%(r)s" %(s)s', {"h": "10.0.0.1", "r": "GET /?q={number} HTTP/1.1", "s": "200"})
+log.error("Worker failed for {number}")
+"""
+
+CELERY_WORKER = """
+from akimat.celery import app
+
+app.log.setup_logging_subsystem(loglevel="INFO")  # what `celery worker` and `celery beat` do
+import logging  # noqa: E402
+
+logging.getLogger("celery.app.trace").error("Task failed: %s", "{number}")
+logging.getLogger("tasks.jobs").warning("Job saw {number}")
+"""
+
+
+@pytest.mark.parametrize(
+    ("script", "lines"), [(GUNICORN_WORKER, 2), (CELERY_WORKER, 2)], ids=["gunicorn", "celery"]
+)
+def test_gunicorn_and_celery_processes_mask_what_they_log(script, lines):
+    """A real process of each kind, configured the way it is started in production."""
+    number = iin(44)
+    done = subprocess.run(
+        [sys.executable, "-c", script.replace("{number}", number)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "akimat.settings"},
+        timeout=HUNG_AFTER,
+    )
+    output = done.stdout + done.stderr
+    assert number not in output
+    assert output.count(mask_identifier(number)) == lines, output
