@@ -72,6 +72,34 @@ def make_iin(born: dt.date, *, female: bool, serial: int) -> str | None:
     return with_check_digit(f"{born:%y%m%d}{century_digit}{serial:04d}")
 
 
+# The generators below give the n-th of a run of distinct valid numbers (demo data, factories,
+# benchmarks): the first of the ten serials 10n … 10n + 9 that has a check digit. The last
+# serial digit weighs 2 in the second pass, so at most one of any ten lacks one.
+
+
+def nth_iin(n: int, *, born_from: dt.date, female: bool = False) -> str:
+    """The n-th of a run of IINs of people born from that day on, ten thousand serials a day."""
+    for slot in range(n * 10, n * 10 + 10):
+        born = born_from + dt.timedelta(days=slot // 10_000)
+        number = make_iin(born, female=female, serial=slot % 10_000)
+        if number is not None:
+            return number
+    raise AssertionError(n)  # unreachable, see above
+
+
+def nth_bin(n: int, *, registered_from: dt.date) -> str:
+    """The n-th of a run of BINs of resident legal entities' head offices registered from that
+    month on, a hundred thousand serials a month."""
+    for slot in range(n * 10, n * 10 + 10):
+        year, month = divmod(
+            registered_from.year * 12 + registered_from.month - 1 + slot // 10**5, 12
+        )
+        number = with_check_digit(f"{year % 100:02d}{month + 1:02d}40{slot % 10**5:05d}")
+        if number is not None:
+            return number
+    raise AssertionError(n)  # unreachable, see above
+
+
 def iin_birth_date(value: str) -> dt.date | None:
     """The birth date an IIN's digits spell, or None when they spell no real date."""
     century = CENTURY_OF.get(value[6:7])

@@ -17,10 +17,13 @@ from akimat.identifiers import (
     make_iin,
     mask_identifier,
     mask_identifiers_in,
+    nth_bin,
+    nth_iin,
     validate_bin,
     validate_iin,
     with_check_digit,
 )
+from tests.reception.factories import bin_, iin
 
 # 061211600012 is the example the issue gives (a woman born on 11 December 2006); its first pass
 # gives 10, so it exercises the second weights (3…11, 1, 2). 900101300017 is worked by hand below.
@@ -190,6 +193,19 @@ def test_a_single_digit_typo_is_refused(number, position, shift):
     assume(position == 11 or (_first_pass_works(number) and _first_pass_works(typo)))
     assert not is_valid_iin(typo)
     assert not is_valid_bin(typo)
+
+
+@given(st.integers(0, 10**6), st.booleans())
+def test_generated_runs_for_demo_data_and_factories_are_valid(n, female):
+    assert is_valid_iin(nth_iin(n, born_from=dt.date(1990, 1, 1), female=female))
+    assert is_valid_bin(nth_bin(n, registered_from=dt.date(2015, 5, 1)))
+
+
+def test_generated_runs_never_repeat_a_number():
+    # Factories count on into the thousands over a whole run of the suite.
+    assert len({iin(n) for n in range(3000)}) == 3000
+    assert len({bin_(n) for n in range(3000)}) == 3000
+    assert all(is_valid_iin(iin(n)) and is_valid_bin(bin_(n)) for n in range(990, 1010))
 
 
 def test_masking_keeps_only_the_ends():
