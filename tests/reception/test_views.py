@@ -99,6 +99,10 @@ def test_a_plain_post_redirects_to_the_desk_showing_the_ticket(client, reception
         ({"iin": "061211600013", "full_name": "Омаров", "consent": "on"}, "iin", "контрольная"),
         ({"iin": "12345", "full_name": "Омаров", "consent": "on"}, "iin", "12 цифр"),
         ({"bin": "150540000019", "organisation_name": "ТОО", "consent": "on"}, "bin", "БИН"),
+        # Right check digits, impossible structure: the message says what is wrong.
+        ({"iin": "000000000000", "full_name": "Омаров", "consent": "on"}, "iin", "седьмая цифра"),
+        ({"iin": "901301300017", "full_name": "Омаров", "consent": "on"}, "iin", "Дата рождения"),
+        ({"bin": VALID_IIN, "organisation_name": "ТОО", "consent": "on"}, "bin", "пятая цифра"),
         ({"phone": "не дозвониться", "full_name": "Омаров", "consent": "on"}, "phone", "телефона"),
         ({"full_name": "Омаров Арман"}, "consent", "согласия"),
         ({"full_name": "<b>Омаров</b>", "consent": "on"}, "full_name", "&lt;"),
