@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from akimat.cleaning import stored_file_name
 from akimat.models import Language, Role, User
 
 TITLE_MAX_LENGTH = 200
@@ -222,7 +223,7 @@ class EntryVersion(models.Model):
 
 
 def attachment_path(instance: EntryAttachment, filename: str) -> str:
-    return f"journal/{instance.entry_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    return f"journal/{instance.entry_id}/{timezone.now():%Y%m%d%H%M%S}-{stored_file_name(filename)}"
 
 
 class EntryAttachment(models.Model):

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import query_data, query_int
 from akimat.http import HtmxRequest
 from journal import export, search
 from journal.forms import ExportForm, FilterForm
@@ -32,7 +33,7 @@ EXPORT_DEFAULT_DAYS = 14
 @vary_on_headers("HX-Request")
 def search_view(request: HtmxRequest) -> HttpResponse:
     visible = Entry.objects.visible_to(request.user)
-    form = FilterForm(request.GET, people=linked_people(visible))
+    form = FilterForm(query_data(request), people=linked_people(visible))
     context: dict[str, object] = {"form": form, **nav(request.user)}
     if form.is_valid():
         data = form.cleaned_data
@@ -45,12 +46,12 @@ def search_view(request: HtmxRequest) -> HttpResponse:
             )
         found = found.select_related("author").prefetch_related("tags")
         page = Paginator(found.order_by("-occurred_at", "-pk"), PAGE_SIZE).get_page(
-            request.GET.get("page")
+            query_int(request, "page")
         )
         for entry in page:
             entry.title_html = search.marked(getattr(entry, "title_marked", None))  # type: ignore[attr-defined]
             entry.body_html_marked = search.marked(getattr(entry, "body_marked", None))  # type: ignore[attr-defined]
-        query = request.GET.copy()
+        query = query_data(request).copy()
         query.pop("page", None)
         untagged = query.copy()
         untagged.pop("tag", None)
@@ -92,7 +93,7 @@ def _export_query(form: FilterForm) -> str:
 def export_view(request: HtmxRequest) -> HttpResponse:
     """The entries of a date range (with the search's filters) as a Word document or CSV."""
     visible = Entry.objects.visible_to(request.user)
-    form = ExportForm(request.GET, people=linked_people(visible))
+    form = ExportForm(query_data(request), people=linked_people(visible))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

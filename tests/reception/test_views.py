@@ -178,6 +178,22 @@ def test_the_lookup_takes_no_identifier_in_its_url(client, receptionist):
     assert f'hx-post="{url}"' in desk.text and f'hx-get="{url}"' not in desk.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("0612\x00", 0), ("\u202e0612", 1), ("\u200b\u2060", 0)],
+    ids=["nul", "bidi", "invisible"],
+)
+def test_the_lookup_cleans_what_is_typed_like_every_input(client, receptionist, typed, found):
+    """A NUL counts as nothing typed, a bidi override is dropped, invisible-only text is empty."""
+    VisitorFactory(iin=VALID_IIN)
+    client.force_login(receptionist)
+    url = reverse("reception:visitor-lookup")
+    response = client.post(url, {"iin": typed}, headers={**HX, "HX-Trigger-Name": "iin"})
+    assert response.status_code == 200
+    assert len(response.context_data["results"]) == found
+    assert "\u202e" not in response.text and "\x00" not in response.text
+
+
 def test_lookup_and_registration_are_for_the_reception_only(client, specialist, deputy, service):
     client.force_login(specialist)
     assert client.post(reverse("reception:visitor-lookup"), {"iin": "0612"}).status_code == 403
