@@ -49,13 +49,15 @@ class ClosureAdmin(PortalAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(PortalAdmin):
     list_display = ("name", "bin")
-    search_fields = ("name", "bin")
+    # Not by BIN: the admin's search goes in the URL (?q=), and URLs end up in access logs.
+    search_fields = ("name",)
 
 
 @admin.register(Visitor)
 class VisitorAdmin(PortalAdmin):
     list_display = ("full_name", "phone", "organisation", "consent_at")
-    search_fields = ("full_name", "iin", "phone")
+    # Not by IIN: the admin's search goes in the URL (?q=); the desk's lookup finds by IIN.
+    search_fields = ("full_name", "phone")
     autocomplete_fields = ("organisation",)
     readonly_fields = ("consent_at", "consent_recorded_by", "created_at")
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from akimat.cleaning import query_int, query_present, query_text
+from akimat.cleaning import clean_data, query_int, query_present, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department
 from reception import services
@@ -163,18 +163,27 @@ def _register(request: HtmxRequest) -> HttpResponse:
 
 
 def _lookup_query(request: HtmxRequest) -> str:
-    """The value of the field being typed in (htmx names it), else the first one filled."""
+    """The value of the field being typed in (htmx names it), else the first one filled;
+    cleaned like every input, a NUL counting as nothing typed."""
     fields = ("iin", "phone", "full_name", "bin")
+    typed, nul_keys = clean_data(request.POST)
+
+    def value(field: str) -> str:
+        return "" if field in nul_keys else str(typed.get(field, ""))[:100]
+
     name = request.htmx.trigger_name if request.htmx else None
     if name in fields:
-        return query_text(request, name, max_length=100)
-    return next((v for v in (query_text(request, f, max_length=100) for f in fields) if v), "")
+        return value(name)
+    return next((v for v in map(value, fields) if v), "")
 
 
-@require_GET
+@require_POST
 @login_required
 def visitor_lookup(request: HtmxRequest) -> HttpResponse:
-    """Returning visitors whose IIN, BIN, phone or name matches what is being typed."""
+    """Returning visitors whose IIN, BIN, phone or name matches what is being typed.
+
+    A POST, though it changes nothing: what is typed is an IIN, a BIN or a phone, and a query
+    string would write it into every access log and proxy on the way."""
     if not is_receptionist(request.user):
         raise PermissionDenied
     query = _lookup_query(request)
