@@ -273,6 +273,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "akimat.jobs.compute_scores",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Every night at 03:30 local time (after the scores), walk the hash chains of the logbook and
+    # of the contact log; a broken link is logged as an error and mailed to the administrators.
+    # The commands `verify_logbook` and `verify_contact_log` are their twins.
+    "verify-logbook": {
+        "task": "journal.jobs.verify_logbook",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "verify-contact-log": {
+        "task": "reception.jobs.verify_contact_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Every day at 08:00 local time, mail each person their morning digest. Daily rather than
     # Monday to Friday: the service reads the working calendar and sends nothing on days off,
     # but does send on a Saturday made working by a transfer.

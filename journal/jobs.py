@@ -5,10 +5,20 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from journal import indicators
+from akimat.chain import raise_alarm
+from journal import indicators, integrity
 
 
 @shared_task(time_limit=600)
 def compute_indicators() -> int:
     """Recompute the computed indicators for the weeks that have ended."""
     return indicators.compute_indicators(today=timezone.localdate())
+
+
+@shared_task(time_limit=1800)
+def verify_logbook() -> bool:
+    """Nightly: walk the logbook's hash chains; a break is logged and mailed to the admins."""
+    verdict = integrity.verify_logbook()
+    if not verdict.ok:
+        raise_alarm("The logbook's hash chain is broken", verdict.lines)
+    return verdict.ok
