@@ -76,9 +76,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # the environment so that processes started from this one reuse the same servers.
 EMBEDDED_DIR = BASE_DIR / "var"
 if DEBUG and not os.environ.get("DATABASE_URL"):
-    from akimat.embedded import postgres_url
+    from akimat.embedded import postgres_urls
 
-    os.environ["DATABASE_URL"] = postgres_url(EMBEDDED_DIR)
+    os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = postgres_urls(EMBEDDED_DIR)
 if DEBUG and not os.environ.get("CELERY_BROKER_URL"):
     from akimat.embedded import redis_url
 
@@ -96,6 +96,12 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 # Two test runs at once on one server each need their own test database (default: test_<name>).
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# The portal (web, worker, beat) logs in with DATABASE_URL as a role that owns nothing; the
+# owner of the tables, DATABASE_OWNER_URL, is used only by `migrate` (and the tests' set-up),
+# see akimat/roles.py. Unset, the one role of DATABASE_URL does both (a developer's own server).
+DATABASE_OWNER = dj_database_url.parse(os.environ.get("DATABASE_OWNER_URL") or DATABASE_URL)
+if DATABASE_OWNER["NAME"] != DATABASES["default"]["NAME"]:
+    raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same database as DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
