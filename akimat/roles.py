@@ -77,3 +77,28 @@ def as_owner(alias: str = "default") -> Iterator[None]:
     finally:
         connection.close()
         connection.settings_dict.update(portal)
+
+
+def create_owner_login(conninfo: str, login: str, database: str) -> None:
+    """As a superuser (`conninfo`), make sure `login` exists (may create databases, nothing
+    more) and owns `database`: CI's and the backup drill's owner of the tables."""
+    role = sql.SQL(
+        """
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN
+                CREATE ROLE {login} LOGIN NOSUPERUSER CREATEDB NOCREATEROLE;
+            END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END;
+        $$;
+        """
+    ).format(name=sql.Literal(login), login=sql.Identifier(login))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(role)
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(database), sql.Identifier(login)
+                )
+            )
