@@ -8,7 +8,8 @@ later migration. Without ownership the portal cannot TRUNCATE, ALTER a table, dr
 a trigger; without superuser it cannot set session_replication_role. Append-only tables take
 back UPDATE and DELETE in their own app's migrations.
 
-Also the two trigger functions the append-only tables share (akimat/chain.py).
+Also the two trigger functions the append-only tables share (akimat/chain.py), and
+`akimat_analyze`, the one owner's power the portal is lent.
 """
 
 from django.db import migrations
@@ -31,7 +32,25 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO akimat_portal;
 """
 
+# ANALYZE is the owner's; the back-fill (akimat/scoring.py) must give the planner the statistics
+# of rows loaded in its own transaction, so the portal may ask the owner to analyse a table of
+# the portal's schema, and nothing more.
+ANALYZE = """
+CREATE FUNCTION akimat_analyze(target regclass) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF (SELECT relnamespace <> 'public'::regnamespace FROM pg_class WHERE oid = target) THEN
+        RAISE EXCEPTION 'akimat_analyze: % is not a table of the portal', target;
+    END IF;
+    EXECUTE format('ANALYZE %s', target);
+END;
+$$;
+REVOKE ALL ON FUNCTION akimat_analyze(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION akimat_analyze(regclass) TO akimat_portal;
+"""
+
 REVERSE = """
+DROP FUNCTION IF EXISTS akimat_analyze(regclass);
 ALTER DEFAULT PRIVILEGES IN SCHEMA public
     REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM akimat_portal;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE, SELECT ON SEQUENCES FROM akimat_portal;
@@ -46,5 +65,5 @@ class Migration(migrations.Migration):
     dependencies = [("akimat", "0008_snapshot_awaiting")]
 
     operations = [
-        migrations.RunSQL(GRANTS + LINK_FUNCTION + REFUSE_TRUNCATE_FUNCTION, REVERSE),
+        migrations.RunSQL(GRANTS + ANALYZE + LINK_FUNCTION + REFUSE_TRUNCATE_FUNCTION, REVERSE),
     ]
