@@ -45,6 +45,8 @@ class CycleForm(forms.Form):
 
 
 class GoalForm(forms.Form):
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(
         label=_("Goal"),
         max_length=TITLE_MAX_LENGTH,
@@ -81,11 +83,13 @@ class GoalForm(forms.Form):
     def initial_for(goal: Goal) -> dict[str, object]:
         return {
             name: getattr(goal, name)
-            for name in ("title", "why", "unit", "start_value", "target_value", "weight")
+            for name in ("version", "title", "why", "unit", "start_value", "target_value", "weight")
         }
 
 
 class TacticForm(forms.Form):
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     SCHEDULES = [
         ("every", _("Every week")),
         ("once", _("One week")),
@@ -135,6 +139,7 @@ class TacticForm(forms.Form):
     @staticmethod
     def initial_for(tactic: Tactic) -> dict[str, object]:
         return {
+            "version": tactic.version,
             "title": tactic.title,
             "responsible": tactic.responsible_id,
             "weekday": tactic.weekday,
@@ -145,6 +150,8 @@ class TacticForm(forms.Form):
 
 
 class ReadingForm(forms.Form):
+    # The goal's version: a reading changes the goal's measure.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     week = forms.TypedChoiceField(
         label=_("Week"), choices=[(n, str(n)) for n in range(1, REVIEW_WEEK + 1)], coerce=int
     )
@@ -152,7 +159,10 @@ class ReadingForm(forms.Form):
 
 
 class WeightsForm(forms.Form):
-    """One weight field per goal, named `weight-<goal id>`."""
+    """One weight field per goal, named `weight-<goal id>`, and the plan's version."""
+
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, goals: list[Goal], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -185,6 +195,8 @@ def _text(label: str, help_text: str = "") -> forms.CharField:
 
 
 class ReviewForm(forms.Form):
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     worked = _text(_("What worked"))
     did_not_work = _text(_("What did not work"))
     adjust = _text(_("What to adjust"))
@@ -202,7 +214,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in list(self.fields):
-            if name not in self.FIELDS[kind]:
+            if name not in self.FIELDS[kind] and name != "version":
                 del self.fields[name]
 
 

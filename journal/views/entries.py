@@ -83,7 +83,7 @@ def _save(request: HtmxRequest, form: EntryForm, entry: Entry | None) -> Entry |
         )
     except services.Conflict as conflict:
         messages.warning(request, str(conflict))
-        return conflict.entry
+        return conflict.current
     except ValidationError as error:
         form.add_error(None, error)
     return None
