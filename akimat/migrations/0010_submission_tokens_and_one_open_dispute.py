@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("akimat", "0008_snapshot_awaiting"),
+        ("akimat", "0009_portal_role"),
     ]
 
     operations = [
