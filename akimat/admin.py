@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.formats import date_format
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from akimat.calendar import fill_working_calendar
+from akimat.forms import CleanInputMixin, PortalModelForm
 from akimat.models import (
     BonusPolicy,
     CalendarDay,
@@ -36,8 +38,26 @@ class ReadOnly:
         return False
 
 
+class PortalAdmin(SimpleHistoryAdmin):
+    """An editable admin page: its form cleans input like every form of the portal
+    (`akimat.forms`), so an admin cannot store a NUL, a bidi override or a date in year 9999."""
+
+    form = PortalModelForm
+
+
+class PortalUserChangeForm(CleanInputMixin, UserChangeForm):
+    pass
+
+
+class PortalUserCreationForm(CleanInputMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, PortalAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+
     list_display = (
         "username",
         "last_name",
@@ -85,7 +105,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(PortalAdmin):
     list_display = ("name_ru", "name_kk", "slug", "head", "people")
     search_fields = ("name_ru", "name_kk", "slug")
     prepopulated_fields = {"slug": ("name_ru",)}
@@ -115,7 +135,7 @@ class CalendarDayAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(DayTransfer)
-class DayTransferAdmin(SimpleHistoryAdmin):
+class DayTransferAdmin(PortalAdmin):
     """Every save or delete rebuilds the years it touches, so the calendar never lags behind."""
 
     list_display = ("date", "weekday", "kind", "reason")
@@ -149,7 +169,7 @@ class DayTransferAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BonusPolicy)
-class BonusPolicyAdmin(SimpleHistoryAdmin):
+class BonusPolicyAdmin(PortalAdmin):
     list_display = (
         "valid_from",
         "weight_on_time",
@@ -206,7 +226,7 @@ class DepartmentSnapshotAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(ScoreDispute)
-class ScoreDisputeAdmin(SimpleHistoryAdmin):
+class ScoreDisputeAdmin(PortalAdmin):
     list_display = ("date", "person", "status", "created_at", "answered_by", "answered_at")
     list_filter = ("status",)
     list_select_related = ("person", "answered_by")

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from akimat import cleaning
 from akimat.models import PersonSnapshot, Role, ScoreDispute, User
 
 COMMENT_MAX_LENGTH = 2000
@@ -23,7 +24,9 @@ _MARKUP = re.compile(r"<\s*[a-zA-Z!/?]")
 
 def clean_text(raw: str) -> str:
     """Plain text of 1 … COMMENT_MAX_LENGTH characters; markup is refused, not stripped."""
-    text = (raw or "").strip()
+    if cleaning.NUL in (raw or ""):
+        raise ValidationError(cleaning.NUL_MESSAGE)
+    text = cleaning.clean_text(raw or "")
     if not text:
         raise ValidationError(_("Write a few words: the text cannot be empty."))
     if len(text) > COMMENT_MAX_LENGTH:
@@ -31,7 +34,7 @@ def clean_text(raw: str) -> str:
             _("The text is too long: at most %(limit)d characters, this one has %(length)d.")
             % {"limit": COMMENT_MAX_LENGTH, "length": len(text)}
         )
-    if _MARKUP.search(text) or "\x00" in text:
+    if _MARKUP.search(text):
         raise ValidationError(_("Plain text only, please: HTML tags are not accepted."))
     return text
 

@@ -333,11 +333,39 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Every handler masks IINs and BINs (any run of twelve digits) in messages and tracebacks: a
+# constraint error quotes the row, a URL may carry a number. Each logger below is pointed at a
+# masked handler; akimat/celery.py keeps the worker and beat on this configuration.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_identifiers": {"()": "akimat.logging_filters.MaskIdentifiers"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_identifiers"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_identifiers"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # The embedded PostgreSQL narrates every start and exit at INFO.
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        # The embedded PostgreSQL narrates every start and exit at INFO.
+        "pgserver": {"level": "WARNING"},
+        # Django's default handlers (an unmasked console, mail to ADMINS with the traceback) are
+        # dropped: its records, django.request's 500s among them, reach the root's console.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # gunicorn's access and error logs, once the worker has loaded Django.
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from akimat import calendar, health
+from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department, Language, Role, User
 from akimat.services import set_user_language
@@ -101,7 +102,7 @@ def home(request: HtmxRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def people(request: HtmxRequest) -> HttpResponse:
     """The staff directory with search-as-you-type (name, position, login)."""
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    query = query_text(request, "q", max_length=SEARCH_MAX_LENGTH)
     found = User.objects.filter(is_active=True).select_related("department")
     for word in query.split():
         found = found.filter(

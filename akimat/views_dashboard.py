@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from akimat import dashboard, scoring
+from akimat.cleaning import query_present, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
 
@@ -74,11 +75,11 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
     except scoring.ScoringError as error:  # no bonus policy in force: nothing can be counted
         return refuse(request, str(error), status=503)
     rows, total, start = counted.rows, counted.total, counted.start
-    export = request.GET.get("export")
+    export = query_text(request, "export")
     if export in {"csv", "xlsx"}:
         dashboard.attach_departments(rows)
         return _export(rows, total, today, export)
-    show_all = request.GET.get("all") == "1"
+    show_all = query_text(request, "all") == "1"
     shown = rows if show_all else rows[: dashboard.DIRECTORATES_SHOWN]
     dashboard.attach_departments(shown)
     context: dict[str, object] = {
@@ -89,7 +90,7 @@ def dashboard_page(request: HtmxRequest) -> HttpResponse:
         "counted_at": counted.counted_at,
     }
     dashboard.sparklines(today, start, shown)
-    if request.htmx and "all" in request.GET:
+    if request.htmx and query_present(request, "all"):
         return TemplateResponse(request, TEMPLATE + "#dashboard-ranking", context)
     context.update(
         trend=counted.trend.as_json(),

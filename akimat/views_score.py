@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from akimat import disputes, scoring
 from akimat.calendar import quarter_bounds
+from akimat.cleaning import parse_date, query_text
 from akimat.http import HtmxRequest, notify
 from akimat.models import PersonSnapshot, Role, ScoreDispute, User
 from akimat.views_dashboard import refuse
@@ -37,7 +38,7 @@ def breakdown(snapshot: PersonSnapshot) -> tuple[list[scoring.BonusLine], object
 
 def _person(request: HtmxRequest) -> User | HttpResponse:
     """Whose score is shown: one's own, or (for their head and the watchers) a colleague's."""
-    raw = request.GET.get("person") or request.POST.get("person")
+    raw = query_text(request, "person") or request.POST.get("person")
     if not raw or raw == str(request.user.pk):
         return request.user
     if not raw.isdecimal():
@@ -61,9 +62,8 @@ def _day(raw: str | None) -> tuple[dt.date | None, str]:
     """The day asked for, or None and a message saying what was wrong with it."""
     if not raw:
         return None, ""
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
+    day = parse_date(raw)
+    if day is None:
         return None, _("“%(raw)s” is not a date: use the form YYYY-MM-DD.") % {"raw": raw[:20]}
     if day > timezone.localdate():
         return None, _("%(date)s has not come yet: there is no score for it.") % {
@@ -139,7 +139,7 @@ def my_score(request: HtmxRequest) -> HttpResponse:
     person = _person(request)
     if isinstance(person, HttpResponse):
         return person
-    day, problem = _day(request.GET.get("date"))
+    day, problem = _day(query_text(request, "date", max_length=20))
     context = score_context(person, day, problem)
     context["own"] = person.pk == request.user.pk
     template = TEMPLATE + "#score-body" if request.htmx else TEMPLATE
@@ -184,7 +184,7 @@ def dispute_list(request: HtmxRequest) -> HttpResponse:
     if not (user.sees_every_directorate() or user.has_role(Role.HEAD)):
         return refuse(request, _("The disputes are answered by the heads of directorates."))
     found = disputes.disputes_for(user).select_related("person__department")
-    show = request.GET.get("show")
+    show = query_text(request, "show")
     if show != "all":
         found = found.filter(status=ScoreDispute.Status.OPEN)
     rows = list(found.order_by("status", "-created_at")[:200])

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
-from akimat.admin import ReadOnly
+from akimat.admin import PortalAdmin, ReadOnly
 from journal.models import Entry, EntryVersion, Indicator, Reading, Tag
 
 
 @admin.register(Entry)
-class EntryAdmin(ReadOnly, SimpleHistoryAdmin):
+class EntryAdmin(ReadOnly, PortalAdmin):
     """Read-only: entries are written in the logbook; withdrawn ones show their reason here.
     Nothing is deleted; the database refuses it too."""
 
@@ -28,7 +27,7 @@ class EntryVersionAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(SimpleHistoryAdmin):
+class TagAdmin(PortalAdmin):
     list_display = ("name", "created_at")
     search_fields = ("name",)
 
@@ -37,12 +36,12 @@ class TagAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(PortalAdmin):
     list_display = ("name_ru", "source", "baseline_value", "target_value", "lower_is_better")
     list_filter = ("source",)
 
 
 @admin.register(Reading)
-class ReadingAdmin(SimpleHistoryAdmin):
+class ReadingAdmin(PortalAdmin):
     list_display = ("indicator", "date", "value", "is_computed")
     list_filter = ("indicator", "is_computed")

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from akimat.forms import PortalForm, PortalModelForm
 from akimat.models import Department, User
 from journal.models import (
     BODY_MAX_LENGTH,
@@ -80,7 +81,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class QuickEntryForm(forms.Form):
+class QuickEntryForm(PortalForm):
     body = forms.CharField(
         label=_("What happened"),
         max_length=BODY_MAX_LENGTH,
@@ -92,7 +93,7 @@ class QuickEntryForm(forms.Form):
     tags = TagsField()
 
 
-class EntryForm(forms.Form):
+class EntryForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     occurred_date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     occurred_time = forms.TimeField(label=_("Time"), widget=TIME_WIDGET)
@@ -168,7 +169,7 @@ class EntryForm(forms.Form):
         return cleaned
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PortalForm):
     reason = forms.CharField(
         label=_("Why is the entry withdrawn?"),
         max_length=REASON_MAX_LENGTH,
@@ -176,7 +177,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(PortalForm):
     """The search's words and filters; also the range of an export."""
 
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
@@ -241,13 +242,13 @@ class ExportForm(FilterForm):
     date_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
 
 
-class ReadingForm(forms.Form):
+class ReadingForm(PortalForm):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(PortalModelForm):
     class Meta:
         model = Indicator
         fields = [

@@ -5,10 +5,16 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from journal import indicators
+from journal import export, indicators
 
 
 @shared_task(time_limit=600)
 def compute_indicators() -> int:
     """Recompute the computed indicators for the weeks that have ended."""
     return indicators.compute_indicators(today=timezone.localdate())
+
+
+@shared_task(time_limit=900, soft_time_limit=870)
+def write_docx_export(export_id: int) -> None:
+    """Write a logbook export to Word (started by a person; no twin command, no schedule)."""
+    export.write_docx_export(export_id=export_id)

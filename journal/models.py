@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from akimat.cleaning import stored_file_name
 from akimat.models import Language, Role, User
 
 TITLE_MAX_LENGTH = 200
@@ -222,7 +223,7 @@ class EntryVersion(models.Model):
 
 
 def attachment_path(instance: EntryAttachment, filename: str) -> str:
-    return f"journal/{instance.entry_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    return f"journal/{instance.entry_id}/{timezone.now():%Y%m%d%H%M%S}-{stored_file_name(filename)}"
 
 
 class EntryAttachment(models.Model):
@@ -372,3 +373,62 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.date:%d.%m.%Y} = {self.value}"
+
+
+def export_path(instance: Export, filename: str) -> str:
+    return f"journal/exports/{instance.owner_id}/{filename}"
+
+
+class Export(models.Model):
+    """A Word document of the logbook written by a Celery job (a large range takes a while) and
+    kept for the person who asked: nobody else may see it exists. One person's export of one
+    selection runs at most once at a time, so a double click starts one job."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for its turn")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    UNFINISHED: ClassVar = (State.QUEUED, State.RUNNING)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_exports"
+    )
+    # The export form's filters (ids and ISO dates), and their digest to spot a repeat.
+    selection = models.JSONField()
+    key = models.CharField(max_length=64)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=export_path, max_length=300, blank=True)
+    name = models.CharField(max_length=100)
+    # The language of the page that asked, for the document's headings and dates.
+    language = models.CharField(max_length=8, default=Language.RU)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("logbook export")
+        verbose_name_plural = _("logbook exports")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["owner", "key"],
+                condition=Q(state__in=["queued", "running"]),
+                name="journal_export_one_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("journal:export-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state not in self.UNFINISHED
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.written // self.total if self.total else 0

@@ -35,9 +35,11 @@ def visible_visits(user: User) -> QuerySet[Visit]:
 
 
 def with_links(entries: QuerySet[Entry], user: User) -> QuerySet[Entry]:
-    """Entries with what a card shows: author, tags, links (of the visits, only those the
-    reader may see), and counts of files and versions."""
+    """Entries with what a card or an export shows: author, tags, links, and counts of files
+    and versions. Linked tasks and visits follow their own apps' rules of who sees them; a link
+    the reader may not follow is left out, as if it were not there."""
     visits = visible_visits(user).select_related("service").order_by("day", "prefix", "number")
+    tasks = Task.objects.visible_to(user).order_by("pk")
     return (
         entries.select_related("author")
         .prefetch_related(
@@ -45,7 +47,7 @@ def with_links(entries: QuerySet[Entry], user: User) -> QuerySet[Entry]:
             "departments",
             Prefetch("people", queryset=User.objects.order_by("last_name", "first_name")),
             Prefetch("participants", queryset=User.objects.order_by("last_name", "first_name")),
-            Prefetch("tasks", queryset=Task.objects.order_by("pk")),
+            Prefetch("tasks", queryset=tasks),
             Prefetch("visits", queryset=visits),
         )
         .annotate(

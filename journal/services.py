@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from akimat.cleaning import display_file_name
 from akimat.models import Department, Role, User
 from journal.models import (
     BODY_MAX_LENGTH,
@@ -411,7 +412,7 @@ def add_attachments(
             )
     saved = []
     for upload in files:
-        name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+        name = display_file_name(upload.name)
         attachment = EntryAttachment(entry=entry, name=name, size=upload.size, uploaded_by=actor)
         attachment.file.save(name, upload, save=False)
         attachment.save()

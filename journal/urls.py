@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from journal.views import day, entries, indicators, options, search
+from journal.views import day, entries, exports, indicators, options, search
 
 app_name = "journal"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("new/", entries.entry_create, name="entry-create"),
     path("search/", search.search_view, name="search"),
     path("export/", search.export_view, name="export"),
+    path("exports/<int:pk>/", exports.export_detail, name="export-detail"),
+    path("exports/<int:pk>/file/", exports.export_download, name="export-download"),
     path("tags/", options.tag_options, name="tag-options"),
     path("links/<str:kind>/", options.link_options, name="link-options"),
     path("<int:pk>/", entries.entry_detail, name="entry-detail"),

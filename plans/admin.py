@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from akimat.admin import ReadOnly
+from akimat.admin import PortalAdmin, ReadOnly
 from plans.models import Cycle, Goal, Occurrence, Plan, Review, Tactic
 
 
 @admin.register(Cycle)
-class CycleAdmin(SimpleHistoryAdmin):
+class CycleAdmin(PortalAdmin):
     list_display = ("department", "start", "status")
     list_filter = ("status", "department")
     list_select_related = ("department",)
@@ -17,7 +16,7 @@ class CycleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(PortalAdmin):
     list_display = ("__str__", "cycle", "kind", "status", "approved_by", "approved_at")
     list_filter = ("kind", "status")
     list_select_related = ("cycle__department", "owner", "approved_by")
@@ -28,14 +27,14 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(PortalAdmin):
     list_display = ("title", "plan", "weight", "start_value", "target_value", "unit")
     list_select_related = ("plan__owner",)
     readonly_fields = ("plan", "carried_from")
 
 
 @admin.register(Tactic)
-class TacticAdmin(SimpleHistoryAdmin):
+class TacticAdmin(PortalAdmin):
     list_display = ("title", "goal", "responsible", "weekday", "is_active")
     list_filter = ("is_active", "weekday")
     list_select_related = ("goal", "responsible")
@@ -51,7 +50,7 @@ class OccurrenceAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(PortalAdmin):
     list_display = ("plan", "kind", "week", "author", "updated_at")
     list_filter = ("kind",)
     readonly_fields = ("plan", "kind", "week", "author", "average_score", "progress")

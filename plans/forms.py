@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from akimat.forms import PortalForm
 from akimat.models import Department, User
 from plans.models import (
     REVIEW_WEEK,
@@ -31,7 +32,7 @@ def next_monday(day: dt.date | None = None) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7 or 7)
 
 
-class CycleForm(forms.Form):
+class CycleForm(PortalForm):
     department = forms.ModelChoiceField(label=_("Directorate"), queryset=Department.objects.none())
     start = forms.DateField(
         label=_("First Monday"),
@@ -44,7 +45,7 @@ class CycleForm(forms.Form):
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 
-class GoalForm(forms.Form):
+class GoalForm(PortalForm):
     title = forms.CharField(
         label=_("Goal"),
         max_length=TITLE_MAX_LENGTH,
@@ -85,7 +86,7 @@ class GoalForm(forms.Form):
         }
 
 
-class TacticForm(forms.Form):
+class TacticForm(PortalForm):
     SCHEDULES = [
         ("every", _("Every week")),
         ("once", _("One week")),
@@ -144,14 +145,14 @@ class TacticForm(forms.Form):
         }
 
 
-class ReadingForm(forms.Form):
+class ReadingForm(PortalForm):
     week = forms.TypedChoiceField(
         label=_("Week"), choices=[(n, str(n)) for n in range(1, REVIEW_WEEK + 1)], coerce=int
     )
     value = forms.DecimalField(label=_("Value"), **VALUE)  # type: ignore[arg-type]
 
 
-class WeightsForm(forms.Form):
+class WeightsForm(PortalForm):
     """One weight field per goal, named `weight-<goal id>`."""
 
     def __init__(self, *args: object, goals: list[Goal], **kwargs: object) -> None:
@@ -166,7 +167,7 @@ class WeightsForm(forms.Form):
         return {goal.pk: self.cleaned_data[f"weight-{goal.pk}"] for goal in self.goals}
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(
         label=_("Why it goes back"),
         max_length=TEXT_MAX_LENGTH,
@@ -184,7 +185,7 @@ def _text(label: str, help_text: str = "") -> forms.CharField:
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     worked = _text(_("What worked"))
     did_not_work = _text(_("What did not work"))
     adjust = _text(_("What to adjust"))
@@ -206,7 +207,7 @@ class ReviewForm(forms.Form):
                 del self.fields[name]
 
 
-class CloseForm(forms.Form):
+class CloseForm(PortalForm):
     tactics = forms.ModelMultipleChoiceField(
         label=_("Carry over to the next cycle"),
         queryset=Tactic.objects.none(),

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from akimat.admin import ReadOnly
+from akimat.admin import PortalAdmin, ReadOnly
 from reception.models import (
     Case,
     CaseDocument,
@@ -25,7 +24,7 @@ class ServiceDocumentInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(PortalAdmin):
     list_display = (
         "name_ru", "department", "prefix", "service_minutes", "wait_minutes", "legal_term_days",
         "is_active",
@@ -37,38 +36,40 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Desk)
-class DeskAdmin(SimpleHistoryAdmin):
+class DeskAdmin(PortalAdmin):
     list_display = ("number", "place", "is_active")
 
 
 @admin.register(Closure)
-class ClosureAdmin(SimpleHistoryAdmin):
+class ClosureAdmin(PortalAdmin):
     list_display = ("department", "first_day", "last_day", "reason")
     list_filter = ("department",)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(PortalAdmin):
     list_display = ("name", "bin")
-    search_fields = ("name", "bin")
+    # Not by BIN: the admin's search goes in the URL (?q=), and URLs end up in access logs.
+    search_fields = ("name",)
 
 
 @admin.register(Visitor)
-class VisitorAdmin(SimpleHistoryAdmin):
+class VisitorAdmin(PortalAdmin):
     list_display = ("full_name", "phone", "organisation", "consent_at")
-    search_fields = ("full_name", "iin", "phone")
+    # Not by IIN: the admin's search goes in the URL (?q=); the desk's lookup finds by IIN.
+    search_fields = ("full_name", "phone")
     autocomplete_fields = ("organisation",)
     readonly_fields = ("consent_at", "consent_recorded_by", "created_at")
 
 
 @admin.register(Shift)
-class ShiftAdmin(ReadOnly, SimpleHistoryAdmin):
+class ShiftAdmin(ReadOnly, PortalAdmin):
     list_display = ("desk", "official", "opened_at", "closed_at")
     list_select_related = ("desk", "official")
 
 
 @admin.register(Visit)
-class VisitAdmin(ReadOnly, SimpleHistoryAdmin):
+class VisitAdmin(ReadOnly, PortalAdmin):
     list_display = ("__str__", "day", "service", "kind", "status", "outcome", "official")
     list_filter = ("day", "status", "outcome", "department")
     list_select_related = ("service", "official")
@@ -80,7 +81,7 @@ class CaseDocumentInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly, SimpleHistoryAdmin):
+class CaseAdmin(ReadOnly, PortalAdmin):
     list_display = ("__str__", "service", "responsible", "deadline", "state")
     list_filter = ("state", "department")
     list_select_related = ("visit", "visitor", "service", "responsible")

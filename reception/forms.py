@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from akimat.forms import PortalForm
 from akimat.identifiers import validate_bin, validate_iin
 from akimat.models import Language
 from reception.models import (
@@ -52,7 +53,7 @@ class ServiceChoiceMixin:
             raise ValidationError(_("Choose a service from the list.")) from None
 
 
-class RegisterForm(ServiceChoiceMixin, forms.Form):
+class RegisterForm(ServiceChoiceMixin, PortalForm):
     visitor = forms.ModelChoiceField(
         queryset=Visitor.objects.all(), required=False, widget=forms.HiddenInput
     )
@@ -102,7 +103,7 @@ class RegisterForm(ServiceChoiceMixin, forms.Form):
             raise ValidationError(error.message_dict["phone"]) from None
 
 
-class OpenDeskForm(forms.Form):
+class OpenDeskForm(PortalForm):
     desk = forms.ModelChoiceField(label=_("Desk"), queryset=Desk.objects.none())
     services = forms.ModelMultipleChoiceField(
         label=_("Services I serve"),
@@ -116,7 +117,7 @@ class OpenDeskForm(forms.Form):
         self.fields["services"].queryset = services  # type: ignore[attr-defined]
 
 
-class FinishForm(forms.Form):
+class FinishForm(PortalForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     note = forms.CharField(
         label=_("Note"),
@@ -135,7 +136,7 @@ class FinishForm(forms.Form):
     )
 
 
-class TransferForm(ServiceChoiceMixin, forms.Form):
+class TransferForm(ServiceChoiceMixin, PortalForm):
     service = forms.ChoiceField(label=_("Transfer to"))
 
     def __init__(self, *args: object, services: Iterable[Service], **kwargs: object) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from akimat.calendar import add_working_days
+from akimat.cleaning import NUL, NUL_MESSAGE, clean_text
 from akimat.identifiers import validate_bin, validate_iin
 from akimat.models import Language, User
 from reception.access import is_receptionist, serves_visitors
@@ -83,7 +84,9 @@ def _clean_name(raw: str, *, field: str, limit: int = NAME_MAX_LENGTH) -> str:
 
 
 def _clean_text(raw: str, *, field: str, limit: int) -> str:
-    text = (raw or "").strip()
+    if NUL in (raw or ""):
+        raise ValidationError({field: NUL_MESSAGE})
+    text = clean_text(raw or "")
     if len(text) > limit:
         raise ValidationError(
             {field: _("At most %(limit)s characters, please.") % {"limit": limit}}

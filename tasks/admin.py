@@ -6,14 +6,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from akimat.admin import PortalAdmin
 from tasks import services
 from tasks.models import Absence, DeadlineChange, RecurringTask, Task
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(PortalAdmin):
     list_display = ("title", "responsible", "department", "status", "deadline", "priority")
     list_filter = ("status", "priority", "source", "department")
     list_select_related = ("responsible", "department")
@@ -28,7 +28,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeadlineChange)
-class DeadlineChangeAdmin(SimpleHistoryAdmin):
+class DeadlineChangeAdmin(PortalAdmin):
     list_display = ("task", "old_deadline", "new_deadline", "state", "requested_by", "decided_by")
     list_filter = ("state",)
     list_select_related = ("task", "requested_by", "decided_by")
@@ -41,7 +41,7 @@ class DeadlineChangeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Absence)
-class AbsenceAdmin(SimpleHistoryAdmin):
+class AbsenceAdmin(PortalAdmin):
     list_display = ("user", "kind", "start", "end", "acting")
     list_filter = ("kind",)
     autocomplete_fields = ("user", "acting")
@@ -68,7 +68,7 @@ class AbsenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RecurringTask)
-class RecurringTaskAdmin(SimpleHistoryAdmin):
+class RecurringTaskAdmin(PortalAdmin):
     list_display = ("title", "responsible", "every", "day", "next_deadline", "is_active")
     list_filter = ("every", "is_active")
     autocomplete_fields = ("author", "responsible")

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from akimat.forms import PortalForm
 from akimat.models import Role, User
 from tasks.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Priority, Source
 from tasks.services import deadline_from
@@ -38,7 +39,7 @@ class DeadlineMixin:
         return deadline_from(day, self.cleaned_data.get(time_field))  # type: ignore[attr-defined]
 
 
-class TaskCreateForm(DeadlineMixin, forms.Form):
+class TaskCreateForm(DeadlineMixin, PortalForm):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
         label=_("Description"),
@@ -95,7 +96,7 @@ class TaskCreateForm(DeadlineMixin, forms.Form):
         return cleaned
 
 
-class TaskEditForm(forms.Form):
+class TaskEditForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
@@ -121,31 +122,31 @@ class TaskEditForm(forms.Form):
         self.fields["co_executors"].label_from_instance = _person_label  # type: ignore[attr-defined]
 
 
-class ResultForm(forms.Form):
+class ResultForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.CharField(
         label=_("Result"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class VersionForm(forms.Form):
+class VersionForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalForm):
     body = forms.CharField(
         label=_("Comment"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class MoveRequestForm(DeadlineMixin, forms.Form):
+class MoveRequestForm(DeadlineMixin, PortalForm):
     new_date = forms.DateField(label=_("New deadline"), widget=DATE_WIDGET)
     new_time = forms.TimeField(label=_("Time"), required=False, widget=TIME_WIDGET)
     reason = forms.CharField(
@@ -158,16 +159,16 @@ class MoveRequestForm(DeadlineMixin, forms.Form):
         return cleaned
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
     note = forms.CharField(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH)
 
 
-class ChecklistItemForm(forms.Form):
+class ChecklistItemForm(PortalForm):
     text = forms.CharField(label=_("New item"), max_length=TITLE_MAX_LENGTH)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PortalForm):
     file = forms.FileField(label=_("File"))
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from akimat.cleaning import stored_file_name
 from akimat.models import Role, User
 
 TITLE_MAX_LENGTH = 200
@@ -411,7 +412,7 @@ class ChecklistItem(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"tasks/{instance.task_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    return f"tasks/{instance.task_id}/{timezone.now():%Y%m%d%H%M%S}-{stored_file_name(filename)}"
 
 
 class Attachment(models.Model):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from akimat.calendar import add_working_days, is_working_day, working_days_between
+from akimat.cleaning import NUL, NUL_MESSAGE, clean_text, display_file_name
 from akimat.models import Role, User
 from tasks.models import (
     END_OF_WORKING_DAY,
@@ -94,10 +95,9 @@ def deadline_from(day: dt.date, time: dt.time | None = None) -> dt.datetime:
 
 
 def _clean_text(text: str, *, field: str, required: bool = True) -> str:
-    text = (text or "").strip()
-    if "\x00" in text:
-        # PostgreSQL cannot store the NUL character; refused here rather than failing later.
-        raise ValidationError({field: _("The text contains a NUL character; remove it, please.")})
+    if NUL in (text or ""):
+        raise ValidationError({field: NUL_MESSAGE})
+    text = clean_text(text or "")
     if required and not text:
         raise ValidationError({field: _("This cannot be empty.")})
     if len(text) > TEXT_MAX_LENGTH:
@@ -478,7 +478,7 @@ def add_attachment(*, task: Task, actor: User, upload: UploadedFile) -> Attachme
     _require(can_comment(actor, task))
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+    name = display_file_name(upload.name)
     attachment = Attachment(task=task, file=upload, name=name, size=upload.size, uploaded_by=actor)
     attachment._history_user = actor
     attachment.save()

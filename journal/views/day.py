@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import parse_date, query_text
 from akimat.http import HtmxRequest, notify
 from journal import services
 from journal.forms import QuickEntryForm
@@ -26,10 +27,7 @@ from journal.views.common import nav
 
 def parse_day(raw: str | None) -> dt.date | None:
     """`?date=YYYY-MM-DD`; None for anything else (then today is shown, with a message)."""
-    try:
-        return dt.date.fromisoformat(raw or "")
-    except ValueError:
-        return None
+    return parse_date(raw)
 
 
 def day_context(request: HtmxRequest, day: dt.date) -> dict[str, object]:
@@ -60,7 +58,7 @@ def day_context(request: HtmxRequest, day: dt.date) -> dict[str, object]:
 @login_required
 @vary_on_headers("HX-Request")
 def day_view(request: HtmxRequest) -> HttpResponse:
-    raw = request.GET.get("date")
+    raw = query_text(request, "date")
     day = parse_day(raw)
     if day is None:
         if raw:

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from akimat.cleaning import query_date, query_text
 from akimat.http import HtmxRequest
 from journal import services
 from journal.forms import EntryForm, WithdrawForm
 from journal.models import Entry, EntryAttachment, Kind
 from journal.selectors import with_links
 from journal.views.common import nav
-from journal.views.day import parse_day
 
 LINK_FIELDS = ("departments", "people", "tasks", "visits", "participants", "shared_with")
 
@@ -91,11 +91,11 @@ def entry_create(request: HtmxRequest) -> HttpResponse:
     if not services.can_write(request.user):
         raise PermissionDenied
     now = timezone.localtime()
-    day = parse_day(request.GET.get("date"))
+    day = query_date(request, "date")
     initial = {
         "occurred_date": day if day and day < now.date() else now.date(),
         "occurred_time": now.time().replace(second=0, microsecond=0),
-        "kind": request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.NOTE,
+        "kind": kind if (kind := query_text(request, "kind")) in Kind.values else Kind.NOTE,
     }
     form = EntryForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
 from akimat.models import User
 from journal import services
@@ -31,8 +32,8 @@ def tag_options(request: HtmxRequest) -> HttpResponse:
     """Existing tags that start with (or contain) the last word of the tags typed so far."""
     if not services.can_write(request.user):
         raise PermissionDenied
-    typed = request.GET.get("tags", "")[:600]
-    field = request.GET.get("field", "")[:40]
+    typed = query_text(request, "tags", max_length=600)
+    field = query_text(request, "field", max_length=40)
     word = typed.rsplit(",", 1)[-1].strip().lstrip("#").strip()[:TAG_MAX_LENGTH]
     tags: list[Tag] = []
     if word:
@@ -116,7 +117,9 @@ def link_options(request: HtmxRequest, kind: str) -> HttpResponse:
         raise PermissionDenied
     if kind not in ("people", "participants", "tasks", "visits"):
         raise Http404
-    query = request.GET.get(f"{kind}_q", request.GET.get("q", "")).strip()[:QUERY_MAX_LENGTH]
+    query = query_text(request, f"{kind}_q", max_length=QUERY_MAX_LENGTH) or query_text(
+        request, "q", max_length=QUERY_MAX_LENGTH
+    )
     items: list[tuple[int, str, str]] = []
     if len(query) >= 2 or query.isdigit():
         if kind == "visits":

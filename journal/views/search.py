@@ -7,15 +7,18 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import query_data, query_int
 from akimat.http import HtmxRequest
 from journal import export, search
 from journal.forms import ExportForm, FilterForm
@@ -32,7 +35,7 @@ EXPORT_DEFAULT_DAYS = 14
 @vary_on_headers("HX-Request")
 def search_view(request: HtmxRequest) -> HttpResponse:
     visible = Entry.objects.visible_to(request.user)
-    form = FilterForm(request.GET, people=linked_people(visible))
+    form = FilterForm(query_data(request), people=linked_people(visible))
     context: dict[str, object] = {"form": form, **nav(request.user)}
     if form.is_valid():
         data = form.cleaned_data
@@ -45,12 +48,12 @@ def search_view(request: HtmxRequest) -> HttpResponse:
             )
         found = found.select_related("author").prefetch_related("tags")
         page = Paginator(found.order_by("-occurred_at", "-pk"), PAGE_SIZE).get_page(
-            request.GET.get("page")
+            query_int(request, "page")
         )
         for entry in page:
             entry.title_html = search.marked(getattr(entry, "title_marked", None))  # type: ignore[attr-defined]
             entry.body_html_marked = search.marked(getattr(entry, "body_marked", None))  # type: ignore[attr-defined]
-        query = request.GET.copy()
+        query = query_data(request).copy()
         query.pop("page", None)
         untagged = query.copy()
         untagged.pop("tag", None)
@@ -87,27 +90,32 @@ def _export_query(form: FilterForm) -> str:
     return urlencode({k: v for k, v in params.items() if v})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def export_view(request: HtmxRequest) -> HttpResponse:
-    """The entries of a date range (with the search's filters) as a Word document or CSV."""
+    """The entries of a date range (with the search's filters, in the query string): CSV at
+    once; a Word document is written by a worker, started by a POST (the page's button), and
+    followed on its own page."""
     visible = Entry.objects.visible_to(request.user)
-    form = ExportForm(request.GET, people=linked_people(visible))
+    form = ExportForm(query_data(request), people=linked_people(visible))
+    if form.is_valid():
+        try:
+            export.check_size(filtered(visible, form.cleaned_data))
+        except ValidationError as error:
+            form.add_error(None, error)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return HttpResponseRedirect(reverse("journal:search"))
     data = form.cleaned_data
-    entries = export.entries(filtered(visible, data), request.user)
-    name = f"logbook-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
     if data["format"] == "csv":
+        entries = export.entries(filtered(visible, data), request.user)
         response = HttpResponse(export.to_csv(entries), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{export.file_name(data)}.csv"'
         return response
-    response = HttpResponse(
-        export.to_docx(entries, first=data["date_from"], last=data["date_to"]),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-    return response
+    if request.method != "POST":
+        messages.info(request, _("Press “Export to Word” to have the document prepared."))
+        return HttpResponseRedirect(reverse("journal:search"))
+    job = export.start_docx_export(owner=request.user, data=data)
+    return HttpResponseRedirect(job.get_absolute_url())

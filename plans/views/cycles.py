@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from akimat.cleaning import query_int
 from akimat.http import HtmxRequest
 from akimat.models import Role, User
 from plans import forms, scores, services
@@ -67,7 +68,7 @@ def cycle_create(request: HtmxRequest) -> HttpResponse:
     departments = managed_departments(request.user)
     if not departments.exists():
         raise PermissionDenied
-    initial = {"start": forms.next_monday(), "department": request.GET.get("department")}
+    initial = {"start": forms.next_monday(), "department": query_int(request, "department")}
     if request.user.department_id and not initial["department"]:
         initial["department"] = request.user.department_id
     form = forms.CycleForm(

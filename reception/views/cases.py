@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
 from reception import services
 from reception.access import case_scope, may_see_full_iin
@@ -33,7 +34,7 @@ def _cases(request: HtmxRequest):  # type: ignore[no-untyped-def]
 @require_GET
 @login_required
 def case_list(request: HtmxRequest) -> HttpResponse:
-    state = request.GET.get("state", Case.State.OPEN)
+    state = query_text(request, "state") or Case.State.OPEN
     if state not in Case.State.values:
         state = Case.State.OPEN
     cases = list(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import clean_data, query_int, query_present, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department
 from reception import services
@@ -73,12 +74,11 @@ def desk_context(
 
 def _initial(request: HtmxRequest) -> dict[str, object]:
     """A returning visitor chosen from the lookup fills the form; what was picked stays."""
-    initial = {
-        k: request.GET[k] for k in ("kind", "service", "purpose", "priority") if k in request.GET
-    }
-    raw = request.GET.get("visitor", "")
-    if raw.isdecimal():
-        visitor = Visitor.objects.select_related("organisation").filter(pk=int(raw)).first()
+    picked = {k: query_text(request, k) for k in ("kind", "service", "purpose", "priority")}
+    initial: dict[str, object] = {k: v for k, v in picked.items() if v}
+    visitor_pk = query_int(request, "visitor")
+    if visitor_pk is not None:
+        visitor = Visitor.objects.select_related("organisation").filter(pk=visitor_pk).first()
         if visitor is not None:
             initial.update(
                 visitor=visitor.pk,
@@ -105,16 +105,13 @@ def desk(request: HtmxRequest) -> HttpResponse:
     if request.method == "POST":
         return _register(request)
     ticket = None
-    if request.GET.get("ticket", "").isdecimal():
-        ticket = (
-            Visit.objects.select_related("service__department")
-            .filter(pk=int(request.GET["ticket"]))
-            .first()
-        )
+    ticket_pk = query_int(request, "ticket")
+    if ticket_pk is not None:
+        ticket = Visit.objects.select_related("service__department").filter(pk=ticket_pk).first()
     context = desk_context(request, ticket=ticket)
-    if request.htmx and request.GET.get("part") == "waiting":
+    if request.htmx and query_text(request, "part") == "waiting":
         return TemplateResponse(request, TEMPLATE + "#waiting", context)
-    if request.htmx and "visitor" in request.GET:
+    if request.htmx and query_present(request, "visitor"):
         return TemplateResponse(request, TEMPLATE + "#register", context)
     return TemplateResponse(request, TEMPLATE, context)
 
@@ -166,18 +163,27 @@ def _register(request: HtmxRequest) -> HttpResponse:
 
 
 def _lookup_query(request: HtmxRequest) -> str:
-    """The value of the field being typed in (htmx names it), else the first one filled."""
+    """The value of the field being typed in (htmx names it), else the first one filled;
+    cleaned like every input, a NUL counting as nothing typed."""
     fields = ("iin", "phone", "full_name", "bin")
+    typed, nul_keys = clean_data(request.POST)
+
+    def value(field: str) -> str:
+        return "" if field in nul_keys else str(typed.get(field, ""))[:100]
+
     name = request.htmx.trigger_name if request.htmx else None
     if name in fields:
-        return request.GET.get(name, "").strip()[:100]
-    return next((request.GET[f].strip()[:100] for f in fields if request.GET.get(f)), "")
+        return value(name)
+    return next((v for v in map(value, fields) if v), "")
 
 
-@require_GET
+@require_POST
 @login_required
 def visitor_lookup(request: HtmxRequest) -> HttpResponse:
-    """Returning visitors whose IIN, BIN, phone or name matches what is being typed."""
+    """Returning visitors whose IIN, BIN, phone or name matches what is being typed.
+
+    A POST, though it changes nothing: what is typed is an IIN, a BIN or a phone, and a query
+    string would write it into every access log and proxy on the way."""
     if not is_receptionist(request.user):
         raise PermissionDenied
     query = _lookup_query(request)

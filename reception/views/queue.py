@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department
 from reception import services
@@ -29,7 +30,7 @@ TEMPLATE = "reception/queue.html"
 
 
 def _department(request: HtmxRequest, allowed: list[Department]) -> Department:
-    raw = request.GET.get("department") or request.POST.get("department")
+    raw = query_text(request, "department") or request.POST.get("department")
     if raw:
         if not str(raw).isdecimal():
             raise Http404

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from akimat.cleaning import parse_date, query_int, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department, Role
 from reception import statistics
@@ -43,11 +44,11 @@ def _period(raw: str | None) -> tuple[str, dt.date, dt.date]:
 def stats(request: HtmxRequest) -> HttpResponse:
     if not sees_statistics(request.user):
         raise PermissionDenied
-    period, start, end = _period(request.GET.get("period"))
+    period, start, end = _period(query_text(request, "period"))
     rows, total = statistics.visit_statistics(
         start=start, end=end, departments=_departments(request)
     )
-    export = request.GET.get("export")
+    export = query_text(request, "export")
     name = f"reception-{start:%Y%m%d}-{end:%Y%m%d}"
     if export == "csv":
         response = HttpResponse(
@@ -79,20 +80,13 @@ def contact_log(request: HtmxRequest) -> HttpResponse:
     )
     if not watches_all(request.user):
         entries = entries.filter(department_id=request.user.department_id)
-    day = None
-    raw = request.GET.get("day", "")
-    if raw:
-        try:
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            day = None
-        if day is not None:
-            start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
-            entries = entries.filter(
-                started_at__gte=start, started_at__lt=start + dt.timedelta(days=1)
-            )
+    raw = query_text(request, "day", max_length=20)
+    day = parse_date(raw)
+    if day is not None:
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        entries = entries.filter(started_at__gte=start, started_at__lt=start + dt.timedelta(days=1))
     page = Paginator(entries.order_by("-started_at", "-pk"), LOG_PAGE_SIZE).get_page(
-        request.GET.get("page")
+        query_int(request, "page")
     )
     return TemplateResponse(
         request,

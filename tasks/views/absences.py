@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from akimat.forms import PortalModelForm
 from akimat.http import HtmxRequest
 from akimat.models import Department, Role, User
 from tasks import services
@@ -37,7 +37,7 @@ def _departments(user: User) -> list[Department]:
     return []
 
 
-class AbsenceForm(forms.ModelForm):
+class AbsenceForm(PortalModelForm):
     class Meta:
         model = Absence
         fields = ("user", "kind", "start", "end", "acting")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import query_data, query_int, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
 from tasks.models import OPEN_STATUSES, Priority, Source, Status, Task, overdue_at
@@ -98,8 +99,8 @@ def person_tasks(department: Department, person: User, filters: dict[str, int | 
 @login_required
 @vary_on_headers("HX-Request")
 def board(request: HtmxRequest) -> HttpResponse:
-    department, departments = chosen_department(request.user, request.GET.get("department"))
-    filters = task_filters(request.GET)
+    department, departments = chosen_department(request.user, query_text(request, "department"))
+    filters = task_filters(query_data(request))
     context: dict[str, object] = {
         "department": department,
         "departments": departments,
@@ -108,12 +109,11 @@ def board(request: HtmxRequest) -> HttpResponse:
         "sources": Source.choices,
         "week": week_bounds(timezone.localdate()),
     }
-    if request.GET.get("person"):
-        if not request.GET["person"].isdecimal():
+    if query_text(request, "person"):
+        person_pk = query_int(request, "person")
+        if person_pk is None:
             raise Http404
-        person = get_object_or_404(
-            User, pk=request.GET["person"], is_active=True, department=department
-        )
+        person = get_object_or_404(User, pk=person_pk, is_active=True, department=department)
         context.update(person=person, person_tasks=person_tasks(department, person, filters))
         if request.htmx:
             return TemplateResponse(request, TEMPLATE + "#board-detail", context)

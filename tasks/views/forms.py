@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
 from tasks import services
 from tasks.forms import TaskCreateForm, TaskEditForm, assignable_people
@@ -90,7 +91,7 @@ def task_edit(request: HtmxRequest, pk: int) -> HttpResponse:
 @login_required
 def people_options(request: HtmxRequest) -> HttpResponse:
     """The <option>s of people the person may assign, matching what they typed."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request, "q", max_length=100)
     people = assignable_people(request.user)
     for word in query.split():
         people = people.filter(

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from akimat.cleaning import query_data
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
 from tasks.models import (
@@ -289,7 +290,7 @@ def my_tasks_context(
 @login_required
 @vary_on_headers("HX-Request")
 def my_tasks(request: HtmxRequest) -> HttpResponse:
-    pages = page_numbers(request.GET)
+    pages = page_numbers(query_data(request))
     if request.htmx and pages:
         # "Show more": only the next page of the one section, to append in place.
         key, page = next(iter(pages.items()))

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from akimat.calendar import add_working_days
+from akimat.cleaning import query_text
 from akimat.http import HtmxRequest, Level, toast_or_redirect
 from akimat.models import Department, User
 from tasks.models import IN_WORK_STATUSES, StandupNote, Status, Task, overdue_at
@@ -86,7 +87,7 @@ def standup(request: HtmxRequest) -> HttpResponse:
     their own directorate's, each with their blockers editable on their card. htmx gets the
     counters alone (renewed after a blocker is saved on the page)."""
     department, departments = chosen_department(
-        request.user, request.GET.get("department"), own=True
+        request.user, query_text(request, "department"), own=True
     )
     today = timezone.localdate()
     since = add_working_days(today, -1)

@@ -41,15 +41,13 @@ WORKER_AT = (
 )
 
 
-@pytest.fixture
-def worker(settings):
-    """A real worker on a queue of its own, so no other worker on the same broker steals the job."""
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+def start_worker(broker_url: str, queue: str) -> subprocess.Popen[str]:
+    """A real worker process listening on `queue` only, writing to this test's database."""
     env = {
         **os.environ,
         "DEBUG": "true",
         "DATABASE_URL": database_url_of_this_test(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_BROKER_URL": broker_url,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "akimat", "worker",
@@ -60,7 +58,7 @@ def worker(settings):
     if os.environ.get("TEST_AT"):
         # The suite runs at a pinned moment (make test-at): the worker starts at the suite's now.
         command[1:3] = ["-c", WORKER_AT.format(now=timezone.now().isoformat())]
-    process = subprocess.Popen(
+    return subprocess.Popen(
         command,
         cwd=ROOT,
         env=env,
@@ -68,12 +66,23 @@ def worker(settings):
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
-    yield queue, process
+
+
+def stop_worker(process: subprocess.Popen[str]) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def worker(settings):
+    """A real worker on a queue of its own, so no other worker on the same broker steals the job."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    process = start_worker(settings.CELERY_BROKER_URL, queue)
+    yield queue, process
+    stop_worker(process)
 
 
 @pytest.mark.worker

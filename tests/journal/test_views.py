@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from docx import Document
 
-from journal import services
-from journal.models import Entry, EntryVersion, Kind, Reading, Source
+from journal import export, services
+from journal.models import Entry, EntryVersion, Export, Kind, Reading, Source
 from tests.factories import UserFactory
 from tests.journal.conftest import ago, at
 from tests.journal.factories import EntryFactory, IndicatorFactory, ReadingFactory, TagFactory
@@ -421,14 +422,20 @@ def test_search_text_of_only_signs_shows_everything_with_a_hint(client, methodol
     assert "нет слов" in response.text
 
 
-def test_export_to_word_and_csv(client, methodologist, entry):
+def test_export_to_word_and_csv(client, methodologist, entry, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(methodologist)
     params = {"date_from": today_iso(), "date_to": today_iso()}
-    word = client.get(EXPORT, {**params, "format": "docx"})
+    started = client.post(f"{EXPORT}?{urlencode({**params, 'format': 'docx'})}")
+    job = Export.objects.get(owner=methodologist)
+    assert started.status_code == 302 and started["Location"] == job.get_absolute_url()
+    export.write_docx_export(export_id=job.pk)
+    word = client.get(reverse("journal:export-download", args=[job.pk]))
     assert word.status_code == 200 and word["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
-    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
+    document = Document(io.BytesIO(b"".join(word.streaming_content)))
+    text = "\n".join(p.text for p in document.paragraphs)
     assert "Планёрка управления" in text and "Совещание по графику приёма шло сорок минут." in text
     assert "совещание" in text
     table = client.get(EXPORT, {**params, "format": "csv"})

@@ -11,7 +11,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from akimat.identifiers import check_digit
+from akimat.identifiers import nth_bin, nth_iin
 from reception.models import (
     Desk,
     Organisation,
@@ -29,24 +29,14 @@ from tests.factories import DepartmentFactory, UserFactory
 MIDDAY = dt.datetime(2026, 11, 18, 11, tzinfo=dt.timezone(dt.timedelta(hours=5)))
 
 
-def valid_identifier(first_ten: str) -> str:
-    """Ten digits, an eleventh chosen so that a check digit exists, and that check digit: each
-    ten-digit start gives its own number, so serials never collide."""
-    for eleventh in "0123456789":
-        digit = check_digit(first_ten + eleventh)
-        if digit is not None:
-            return f"{first_ten}{eleventh}{digit}"
-    raise ValueError(first_ten)
-
-
 def iin(n: int) -> str:
-    """A valid IIN of someone born on 1 January 1990 (a man of the 20th century), serial n."""
-    return valid_identifier(f"9001013{n:03d}")
+    """A valid IIN of a man born from 1 January 1990 on, the n-th of a run (all distinct)."""
+    return nth_iin(n, born_from=dt.date(1990, 1, 1))
 
 
 def bin_(n: int) -> str:
-    """A valid BIN of a legal entity registered in May 2015, serial n."""
-    return valid_identifier(f"1505400{n:03d}")
+    """A valid BIN of a legal entity registered from May 2015 on, the n-th of a run."""
+    return nth_bin(n, registered_from=dt.date(2015, 5, 1))
 
 
 class ServiceFactory(factory.django.DjangoModelFactory[Service]):

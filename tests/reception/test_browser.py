@@ -5,6 +5,7 @@ with its legal deadline is in the official's My tasks."""
 from __future__ import annotations
 
 import io
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -128,10 +129,22 @@ def test_a_returning_visitor_is_found_by_iin_phone_or_name_and_registered_in_one
         cards = results.get_by_test_id("lookup-result")
 
         # By the IIN (ten digits typed of twelve): one card, with the name and the company's BIN.
+        sent: list[tuple[str, str]] = []
+        bodies: list[str] = []
+        page.on("request", lambda request: sent.append((request.method, request.url)))
+        page.on("request", lambda request: bodies.append(request.post_data or ""))
         page.get_by_label("ИИН").press_sequentially(iin(707)[:10])
         expect(cards).to_have_count(1)
         expect(cards.first).to_contain_text("Оспанова Гульмира Канатовна")
         expect(cards.first).to_contain_text(f"БИН {bin_(404)}")
+        # The lookup went out, and no URL carried the typed digits (access logs keep URLs).
+        assert ("POST", f"{base}/reception/visitors/") in sent
+        addresses = [urlsplit(url) for _, url in sent]
+        assert not [a for a in addresses if iin(707)[:4] in a.path + a.query], sent
+        # Only the field typed in and the CSRF token travel, in the body.
+        assert {tuple(sorted(parse_qs(body))) for body in bodies if body} == {
+            ("csrfmiddlewaretoken", "iin")
+        }
         page.get_by_label("ИИН").fill("")
 
         # By the phone as people say it (8 instead of +7, spaces): the box is still there.

@@ -11,8 +11,18 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import Count
 
-from akimat.identifiers import is_valid_identifier
-from reception.models import Case, ContactLog, Desk, Service, Shift, Visit, Visitor, VisitStatus
+from akimat.identifiers import is_valid_bin, is_valid_iin
+from reception.models import (
+    Case,
+    ContactLog,
+    Desk,
+    Organisation,
+    Service,
+    Shift,
+    Visit,
+    Visitor,
+    VisitStatus,
+)
 from tasks.models import Source, Task
 
 # The demo is relative to today: these tests read it at a pinned working morning.
@@ -40,7 +50,8 @@ def test_the_demo_has_a_catalogue_a_live_queue_and_follow_up_cases():
     assert today.filter(status=VisitStatus.WAITING).count() >= 3
     assert today.filter(status=VisitStatus.IN_SERVICE).exists()
     assert Shift.objects.filter(closed_at__isnull=True).count() == 5
-    assert all(is_valid_identifier(v.iin) for v in Visitor.objects.all())
+    assert all(is_valid_iin(v.iin) for v in Visitor.objects.all())
+    assert all(is_valid_bin(o.bin) for o in Organisation.objects.all())
     assert ContactLog.objects.count() == Visit.objects.filter(status=VisitStatus.DONE).count()
     cases = Case.objects.select_related("task")
     assert cases.filter(state=Case.State.OPEN).exists()

@@ -99,6 +99,10 @@ def test_a_plain_post_redirects_to_the_desk_showing_the_ticket(client, reception
         ({"iin": "061211600013", "full_name": "Омаров", "consent": "on"}, "iin", "контрольная"),
         ({"iin": "12345", "full_name": "Омаров", "consent": "on"}, "iin", "12 цифр"),
         ({"bin": "150540000019", "organisation_name": "ТОО", "consent": "on"}, "bin", "БИН"),
+        # Right check digits, impossible structure: the message says what is wrong.
+        ({"iin": "000000000000", "full_name": "Омаров", "consent": "on"}, "iin", "седьмая цифра"),
+        ({"iin": "901301300017", "full_name": "Омаров", "consent": "on"}, "iin", "Дата рождения"),
+        ({"bin": VALID_IIN, "organisation_name": "ТОО", "consent": "on"}, "bin", "пятая цифра"),
         ({"phone": "не дозвониться", "full_name": "Омаров", "consent": "on"}, "phone", "телефона"),
         ({"full_name": "Омаров Арман"}, "consent", "согласия"),
         ({"full_name": "<b>Омаров</b>", "consent": "on"}, "full_name", "&lt;"),
@@ -156,7 +160,7 @@ def test_lookup_finds_a_returning_visitor_by_iin_phone_bin_or_name(client, recep
         ({"phone": "8 701 765"}, "phone"),
         ({"full_name": "сарсен"}, "full_name"),
     ]:
-        response = client.get(url, params, headers={**HX, "HX-Trigger-Name": trigger})
+        response = client.post(url, params, headers={**HX, "HX-Trigger-Name": trigger})
         found = response.context_data["results"]
         assert found == [visitor], params
     chosen = client.get(DESK, {"visitor": visitor.pk, "service": ""}, headers=HX)
@@ -164,9 +168,35 @@ def test_lookup_finds_a_returning_visitor_by_iin_phone_bin_or_name(client, recep
     assert 'data-testid="returning"' in chosen.text
 
 
+def test_the_lookup_takes_no_identifier_in_its_url(client, receptionist):
+    """An IIN typed at the desk travels in the body: a query string would be in the access log."""
+    VisitorFactory(iin=VALID_IIN)
+    client.force_login(receptionist)
+    url = reverse("reception:visitor-lookup")
+    assert client.get(url, {"iin": VALID_IIN[:6]}, headers=HX).status_code == 405
+    desk = client.get(DESK)
+    assert f'hx-post="{url}"' in desk.text and f'hx-get="{url}"' not in desk.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("0612\x00", 0), ("\u202e0612", 1), ("\u200b\u2060", 0)],
+    ids=["nul", "bidi", "invisible"],
+)
+def test_the_lookup_cleans_what_is_typed_like_every_input(client, receptionist, typed, found):
+    """A NUL counts as nothing typed, a bidi override is dropped, invisible-only text is empty."""
+    VisitorFactory(iin=VALID_IIN)
+    client.force_login(receptionist)
+    url = reverse("reception:visitor-lookup")
+    response = client.post(url, {"iin": typed}, headers={**HX, "HX-Trigger-Name": "iin"})
+    assert response.status_code == 200
+    assert len(response.context_data["results"]) == found
+    assert "\u202e" not in response.text and "\x00" not in response.text
+
+
 def test_lookup_and_registration_are_for_the_reception_only(client, specialist, deputy, service):
     client.force_login(specialist)
-    assert client.get(reverse("reception:visitor-lookup"), {"iin": "0612"}).status_code == 403
+    assert client.post(reverse("reception:visitor-lookup"), {"iin": "0612"}).status_code == 403
     assert client.post(DESK, registration(service)).status_code == 302  # to the queue
     client.force_login(deputy)
     assert client.get(DESK).status_code == 200  # the deputy sees the reception …

