@@ -12,6 +12,7 @@ from axes.models import AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -22,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from akimat.disputes import open_dispute
 from akimat.models import BonusPolicy, Department, PersonSnapshot, ScoreDispute, User
-from journal.models import Entry, EntryAttachment, Indicator
+from journal.models import Entry, EntryAttachment, Export, Indicator
 from journal.services import add_attachments
 from plans.models import Cycle, Goal, Plan, Review, Tactic
 from reception.models import Case, CaseDocument, Closure, Visit
@@ -113,6 +114,8 @@ def portal_values(name: str) -> dict[str, object]:
             "document_pk": pk(CaseDocument, case=case),
         },
         "journal:link-options": {"kind": "tasks"},
+        "journal:export-detail": {"pk": pk(Export)},
+        "journal:export-download": {"pk": pk(Export)},
         "journal:attachment": {
             "pk": entry,
             "attachment_pk": pk(EntryAttachment, entry=entry),
@@ -181,6 +184,9 @@ def fill(route: str, values: dict[str, object]) -> str:
 # Who fetches a pattern: the person whose work it is, so the page itself answers (not a 403).
 PERSONA_BY_PREFIX: list[tuple[str, str]] = [
     ("admin:", "admin"),
+    # Cases and the contact log are the officials' and the deputy's, not the desk's.
+    ("reception:case", "deputy"),
+    ("reception:contact-log", "deputy"),
     ("reception:", "reception"),
     ("journal:", "methodologist"),
     ("dashboard", "deputy"),
@@ -194,7 +200,9 @@ def persona(name: str) -> str:
     return next((who for prefix, who in PERSONA_BY_PREFIX if name.startswith(prefix)), "deputy")
 
 
-# Patterns a GET cannot fetch as a signed-in person, and why. Every other pattern is fetched.
+# Patterns a GET cannot fetch as a signed-in person, and why: none. A POST-only action answers a
+# GET with 405, a refused one (the admin's add and delete of read-only records, a task action its
+# state does not allow) with 403, and those answers carry the headers too, so they are fetched.
 NOT_FETCHED_SIGNED_IN: dict[str, str] = {}
 
 # Pages (no placeholders to guess) that a signed-in person must get whole, not only headers.
@@ -237,6 +245,14 @@ def demo(db, settings, tmp_path):
     # django-axes' records (its admin pages): one failed and one successful sign-in.
     Client().post("/accounts/login/", {"username": "deputy", "password": "demo"})
     Client().post("/accounts/login/", {"username": "deputy", "password": "wrong"})
+    export = Export.objects.create(
+        owner=User.objects.get(username="methodologist"),
+        selection={},
+        key="0" * 64,
+        name="журнал.docx",
+        state=Export.State.DONE,
+    )
+    export.file.save("journal.docx", ContentFile(b"docx"), save=True)
     AccessFailureLog.objects.create(username="deputy", ip_address="127.0.0.1", user_agent="")
 
 
