@@ -44,7 +44,7 @@ test-at: install-dev
 
 ## The whole suite on the embedded PostgreSQL and Redis, whatever the environment says (a laptop).
 test-embedded: install-dev
-	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u DATABASE_OWNER_URL -u CELERY_BROKER_URL DEBUG=true $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -18,7 +18,11 @@ from urllib.parse import quote
 
 from django.core.exceptions import ImproperlyConfigured
 
+from akimat.roles import create_portal_login
+
 DATABASE_NAME = "akimat"
+# The portal's login on the embedded server (local connections need no password there).
+PORTAL_LOGIN = "akimat_app"
 
 
 @contextlib.contextmanager
@@ -33,8 +37,9 @@ def _lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def postgres_url(data_dir: Path) -> str:
-    """Start (or reuse) the embedded PostgreSQL under `data_dir` and return its URL."""
+def postgres_urls(data_dir: Path) -> tuple[str, str]:
+    """Start (or reuse) the embedded PostgreSQL under `data_dir`; return the URLs of the
+    portal's role (which owns nothing) and of the owner (the server's superuser)."""
     with _lock(data_dir), warnings.catch_warnings():
         # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; nothing to act on.
         warnings.simplefilter("ignore")
@@ -51,8 +56,11 @@ def postgres_url(data_dir: Path) -> str:
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         socket_dir = server.get_uri().split("host=", 1)[1]
-    # dj-database-url reads a Unix socket directory as a percent-encoded host.
-    return f"postgresql://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+        # dj-database-url reads a Unix socket directory as a percent-encoded host.
+        base = f"@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+        owner = f"postgresql://postgres{base}"
+        create_portal_login(f"postgresql://postgres{base}", PORTAL_LOGIN)
+    return f"postgresql://{PORTAL_LOGIN}{base}", owner
 
 
 def _redis_answers(socket_path: Path) -> bool:

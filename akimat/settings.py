@@ -78,9 +78,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # the environment so that processes started from this one reuse the same servers.
 EMBEDDED_DIR = BASE_DIR / "var"
 if DEBUG and not os.environ.get("DATABASE_URL"):
-    from akimat.embedded import postgres_url
+    from akimat.embedded import postgres_urls
 
-    os.environ["DATABASE_URL"] = postgres_url(EMBEDDED_DIR)
+    os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = postgres_urls(EMBEDDED_DIR)
 if DEBUG and not os.environ.get("CELERY_BROKER_URL"):
     from akimat.embedded import redis_url
 
@@ -98,6 +98,11 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 # Two test runs at once on one server each need their own test database (default: test_<name>).
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# The portal (web, worker, beat) logs in with DATABASE_URL as a role that owns nothing; the
+# owner of the tables, DATABASE_OWNER_URL, is used only by `migrate` (and the tests' set-up),
+# see akimat/roles.py. Unset, the one role of DATABASE_URL does both (a developer's own server).
+# Only its credentials are used: the database is always DATABASE_URL's.
+DATABASE_OWNER = dj_database_url.parse(os.environ.get("DATABASE_OWNER_URL") or DATABASE_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -317,6 +322,17 @@ CELERY_BEAT_SCHEDULE = {
     "compute-scores": {
         "task": "akimat.jobs.compute_scores",
         "schedule": crontab(hour=2, minute=0),
+    },
+    # Every night at 03:30 local time (after the scores), walk the hash chains of the logbook and
+    # of the contact log; a broken link is logged as an error and mailed to the administrators.
+    # The commands `verify_logbook` and `verify_contact_log` are their twins.
+    "verify-logbook": {
+        "task": "journal.jobs.verify_logbook",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "verify-contact-log": {
+        "task": "reception.jobs.verify_contact_log",
+        "schedule": crontab(hour=3, minute=30),
     },
     # Every day at 08:00 local time, mail each person their morning digest. Daily rather than
     # Monday to Friday: the service reads the working calendar and sends nothing on days off,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from journal import export, indicators
+from akimat.chain import raise_alarm
+from journal import export, indicators, integrity
 
 
 @shared_task(time_limit=600)
@@ -18,3 +19,12 @@ def compute_indicators() -> int:
 def write_docx_export(export_id: int) -> None:
     """Write a logbook export to Word (started by a person; no twin command, no schedule)."""
     export.write_docx_export(export_id=export_id)
+
+
+@shared_task(time_limit=1800)
+def verify_logbook() -> bool:
+    """Nightly: walk the logbook's hash chains; a break is logged and mailed to the admins."""
+    verdict = integrity.verify_logbook()
+    if not verdict.ok:
+        raise_alarm("The logbook's hash chain is broken", verdict.lines)
+    return verdict.ok

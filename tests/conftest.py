@@ -56,6 +56,100 @@ def pinned_clock():
         yield traveller
 
 
+# --- the database: migrated by the owner, used by the portal's role ---------------------------
+
+# The tests run as the portal runs: logged in as a role that owns nothing (akimat/roles.py), so
+# they prove the portal works without ownership. The test database is created and migrated by
+# the owner (DATABASE_OWNER_URL); where DATABASE_URL's role is the owner too (a developer's own
+# server), the portal's part is played by this login, made once in the group akimat_portal.
+TEST_PORTAL_LOGIN = "akimat_portal_test"
+_CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """Create and migrate the test database as the owner; return the portal's credentials."""
+    from django.conf import settings
+    from django.db import connections
+
+    db = connections["default"].settings_dict
+    owner = {key: settings.DATABASE_OWNER[key] for key in _CREDENTIALS}
+    portal = {key: db[key] for key in _CREDENTIALS}
+    if portal == owner:
+        portal = {**owner, "USER": TEST_PORTAL_LOGIN, "PASSWORD": ""}
+    db.update(owner)
+    return portal
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
+    """Once the test database is migrated, the tests and the live server use the portal's role."""
+    from django.db import connections
+    from psycopg.conninfo import make_conninfo
+
+    from akimat.roles import create_portal_login
+
+    db = connections["default"].settings_dict
+    owner = {key: db[key] for key in _CREDENTIALS}
+    portal = django_db_modify_db_settings
+    with django_db_blocker.unblock():
+        if portal["USER"] == TEST_PORTAL_LOGIN:
+            conninfo = make_conninfo(
+                dbname="postgres",
+                user=owner["USER"],
+                password=owner["PASSWORD"] or None,
+                host=owner["HOST"] or None,
+                port=owner["PORT"] or None,
+            )
+            create_portal_login(conninfo, TEST_PORTAL_LOGIN)
+        connections["default"].close()
+        db.update(portal)
+    yield
+    with django_db_blocker.unblock():
+        connections["default"].close()
+        db.update(owner)
+
+
+_SET_ASIDE_TRUNCATE_TRIGGERS = r"""
+DO $$
+DECLARE t record;
+BEGIN
+    FOR t IN SELECT tgrelid::regclass AS tab, tgname FROM pg_trigger
+             WHERE tgname LIKE '%\_no\_truncate' LOOP
+        EXECUTE format('ALTER TABLE %s {} TRIGGER %I', t.tab, t.tgname);
+    END LOOP;
+END;
+$$;
+"""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_as_owner():
+    """Between transactional tests Django empties every table with TRUNCATE: only the owner
+    may, and only with the append-only tables' BEFORE TRUNCATE triggers set aside."""
+    from django.core.management.commands import flush
+    from django.db import connections
+
+    from akimat.roles import as_owner
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        database = options["database"]
+        with as_owner(database):
+            with connections[database].cursor() as cursor:
+                cursor.execute(_SET_ASIDE_TRUNCATE_TRIGGERS.format("DISABLE"))
+            try:
+                return original(self, **options)
+            finally:
+                with connections[database].cursor() as cursor:
+                    cursor.execute(_SET_ASIDE_TRUNCATE_TRIGGERS.format("ENABLE"))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush.Command, "handle", handle)
+        yield
+
+
 # --- personas --------------------------------------------------------------------------------
 
 

@@ -109,8 +109,8 @@ def test_no_obsolete_version_key(compose: dict[str, Any]) -> None:
 # --- the stack -------------------------------------------------------------------------------
 
 
-def test_the_five_services_exist(services: Services) -> None:
-    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+def test_the_six_services_exist(services: Services) -> None:
+    assert {"db", "redis", "migrate", "web", "worker", "beat"} <= set(services)
 
 
 def test_web_worker_and_beat_build_from_the_same_dockerfile(services: Services) -> None:
@@ -135,13 +135,28 @@ def test_database_is_postgres_16_and_broker_redis_7(services: Services) -> None:
     assert image_major(services["redis"]["image"]) == "7"
 
 
-def test_web_migrates_before_starting_gunicorn(services: Services) -> None:
-    command = command_text(services["web"]["command"])
-    assert "manage.py migrate --noinput" in command
-    assert "gunicorn akimat.wsgi:application" in command
-    assert command.index("manage.py migrate") < command.index("gunicorn")
-    # `&&`: gunicorn must not start when the migrations failed.
-    assert "&&" in command[command.index("manage.py migrate") : command.index("gunicorn")]
+def test_migrations_run_as_the_owner_before_the_apps_start(services: Services) -> None:
+    migrate = services["migrate"]
+    assert "manage.py migrate --noinput" in command_text(migrate["command"])
+    owner = environment(migrate)["DATABASE_OWNER_URL"]
+    assert owner.startswith("postgresql://akimat:${POSTGRES_PASSWORD:?") and "@db:5432/" in owner
+    assert "gunicorn akimat.wsgi:application" in command_text(services["web"]["command"])
+    for name in APP_SERVICES:
+        # Not before the migrations succeeded, and never with the owner's password.
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        ), name
+        env = environment(services[name])
+        assert "DATABASE_OWNER_URL" not in env, name
+        assert env["DATABASE_URL"].startswith("postgresql://akimat_app:${PORTAL_DB_PASSWORD:?")
+        assert "POSTGRES_PASSWORD" not in "".join(env.values()), name
+
+
+def test_the_database_makes_the_portals_role_on_first_start(services: Services) -> None:
+    assert "./docker/initdb:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
+    script = (ROOT / "docker" / "initdb" / "10-portal-role.sh").read_text(encoding="utf-8")
+    assert "CREATE ROLE akimat_app LOGIN NOSUPERUSER" in script
+    assert "GRANT akimat_portal TO akimat_app" in script
 
 
 def test_worker_and_beat_run_celery(services: Services) -> None:
@@ -151,7 +166,7 @@ def test_worker_and_beat_run_celery(services: Services) -> None:
 
 def test_every_service_but_beat_has_a_healthcheck(services: Services) -> None:
     for name, service in services.items():
-        if name == "beat":
+        if name in {"beat", "migrate"}:  # beat answers nothing; migrate runs once and exits
             continue
         healthcheck = service.get("healthcheck")
         assert healthcheck, f"{name} has no healthcheck"
@@ -179,6 +194,9 @@ def test_apps_wait_for_a_healthy_database_and_broker(services: Services) -> None
 
 def test_every_service_restarts_unless_stopped(services: Services) -> None:
     for name, service in services.items():
+        if name == "migrate":  # runs once per `up`, and exits
+            assert service.get("restart") == "no"
+            continue
         assert service.get("restart") == "unless-stopped", name
 
 
