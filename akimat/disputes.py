@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,16 +73,22 @@ def open_dispute(*, person: User, date: dt.date, comment: str) -> ScoreDispute:
             _("There is no score for %(date)s: only a computed day's score can be disputed.")
             % {"date": f"{date:%d.%m.%Y}"}
         )
+    waiting = ValidationError(
+        _("Your dispute of %(date)s is already waiting for an answer.")
+        % {"date": f"{date:%d.%m.%Y}"}
+    )
     if ScoreDispute.objects.filter(
         person=person, date=date, status=ScoreDispute.Status.OPEN
     ).exists():
-        raise ValidationError(
-            _("Your dispute of %(date)s is already waiting for an answer.")
-            % {"date": f"{date:%d.%m.%Y}"}
-        )
+        raise waiting
     dispute = ScoreDispute(person=person, date=date, comment=text)
     dispute._change_reason = "score disputed"  # type: ignore[attr-defined]
-    dispute.save()
+    try:
+        with transaction.atomic():
+            dispute.save()
+    except IntegrityError:
+        # The same dispute sent twice at once: the constraint kept the first one.
+        raise waiting from None
     return dispute
 
 

@@ -538,6 +538,32 @@ class ScoreDispute(models.Model):
         verbose_name_plural = _("score disputes")
         ordering: ClassVar = ["-created_at", "-pk"]
         indexes: ClassVar = [models.Index(fields=["status", "created_at"])]
+        constraints: ClassVar = [
+            # One open dispute per person and day, held by the database against a double click.
+            models.UniqueConstraint(
+                fields=["person", "date"],
+                condition=models.Q(status="open"),
+                name="one_open_dispute_per_person_and_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.date:%d.%m.%Y}"
+
+
+class Submission(models.Model):
+    """A form sent once: its token (rendered into the form by `{% once_field %}`) is claimed
+    in the same transaction as what the form creates, see akimat/once.py."""
+
+    user = models.ForeignKey("akimat.User", on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_token")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -23,6 +23,7 @@ from akimat.calendar import quarter_bounds
 from akimat.cleaning import parse_date, query_text
 from akimat.http import HtmxRequest, notify
 from akimat.models import PersonSnapshot, Role, ScoreDispute, User
+from akimat.once import AlreadySaved, already_saved, once
 from akimat.views_dashboard import refuse
 
 TEMPLATE = "akimat/score/my_score.html"
@@ -154,8 +155,19 @@ def dispute_create(request: HtmxRequest) -> HttpResponse:
     error = problem or ("" if day else _("Choose the day whose score you dispute."))
     if not error:
         try:
-            disputes.open_dispute(
-                person=request.user, date=day, comment=request.POST.get("comment", "")
+            with once(request):
+                disputes.open_dispute(
+                    person=request.user, date=day, comment=request.POST.get("comment", "")
+                )
+        except AlreadySaved as repeat:
+            context = score_context(request.user, day)
+            context.update(own=True)
+            region = TemplateResponse(request, TEMPLATE + "#score-disputes", context)
+            return already_saved(
+                request,
+                repeat,
+                redirect_to=f"{reverse('score')}?date={day:%Y-%m-%d}",
+                region=region,
             )
         except ValidationError as exc:
             error = exc.messages[0]

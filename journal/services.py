@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from akimat.cleaning import display_file_name
 from akimat.models import Department, Role, User
+from akimat.versions import Conflict as Conflict  # re-exported: views catch services.Conflict
+from akimat.versions import check_version
 from journal.models import (
     BODY_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -50,14 +52,6 @@ EARLIEST = dt.date(2000, 1, 1)
 # The characters search highlighting marks matches with; never kept in an entry's text.
 _SENTINELS = dict.fromkeys(map(ord, "\ue000\ue001"))
 _SPACES = re.compile(r"\s+")
-
-
-class Conflict(Exception):
-    """Somebody saved the entry after this person opened it."""
-
-    def __init__(self, entry: Entry) -> None:
-        super().__init__(_("This entry has just been changed elsewhere. Here is its current text."))
-        self.entry = entry
 
 
 # --- rules of who may do what ----------------------------------------------------------------
@@ -311,8 +305,9 @@ def update_entry(
 ) -> Entry:
     """The author edits an entry; after the grace period the previous text is kept first."""
     current = Entry.objects.select_for_update().get(pk=entry.pk)
-    if current.version != version:
-        raise Conflict(current)
+    check_version(
+        current, version, _("This entry has just been changed elsewhere. Here is its current text.")
+    )
     if not can_edit(actor, current):
         raise PermissionDenied(_("Only the author may edit this entry."))
     body, html, title, tag_names, duration_minutes, participants = _clean_entry(

@@ -46,6 +46,8 @@ class CycleForm(PortalForm):
 
 
 class GoalForm(PortalForm):
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(
         label=_("Goal"),
         max_length=TITLE_MAX_LENGTH,
@@ -82,11 +84,13 @@ class GoalForm(PortalForm):
     def initial_for(goal: Goal) -> dict[str, object]:
         return {
             name: getattr(goal, name)
-            for name in ("title", "why", "unit", "start_value", "target_value", "weight")
+            for name in ("version", "title", "why", "unit", "start_value", "target_value", "weight")
         }
 
 
 class TacticForm(PortalForm):
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     SCHEDULES = [
         ("every", _("Every week")),
         ("once", _("One week")),
@@ -136,6 +140,7 @@ class TacticForm(PortalForm):
     @staticmethod
     def initial_for(tactic: Tactic) -> dict[str, object]:
         return {
+            "version": tactic.version,
             "title": tactic.title,
             "responsible": tactic.responsible_id,
             "weekday": tactic.weekday,
@@ -146,6 +151,8 @@ class TacticForm(PortalForm):
 
 
 class ReadingForm(PortalForm):
+    # The goal's version: a reading changes the goal's measure.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     week = forms.TypedChoiceField(
         label=_("Week"), choices=[(n, str(n)) for n in range(1, REVIEW_WEEK + 1)], coerce=int
     )
@@ -153,7 +160,10 @@ class ReadingForm(PortalForm):
 
 
 class WeightsForm(PortalForm):
-    """One weight field per goal, named `weight-<goal id>`."""
+    """One weight field per goal, named `weight-<goal id>`, and the plan's version."""
+
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, goals: list[Goal], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -186,6 +196,8 @@ def _text(label: str, help_text: str = "") -> forms.CharField:
 
 
 class ReviewForm(PortalForm):
+    # The version the form was drawn from (akimat/versions.py); empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     worked = _text(_("What worked"))
     did_not_work = _text(_("What did not work"))
     adjust = _text(_("What to adjust"))
@@ -203,7 +215,7 @@ class ReviewForm(PortalForm):
     def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in list(self.fields):
-            if name not in self.FIELDS[kind]:
+            if name not in self.FIELDS[kind] and name != "version":
                 del self.fields[name]
 
 

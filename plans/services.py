@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from akimat.calendar import ensure_calendar
 from akimat.models import CalendarDay, Department, Role, User
+from akimat.versions import check_version
 from plans.models import (
     MAX_GOALS,
     REVIEW_WEEK,
@@ -397,8 +398,9 @@ def submit_plan(*, plan: Plan, actor: User) -> Plan:
     check_complete(plan)
     plan.status = Plan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
+    plan.version += 1
     _history(plan, actor, "submitted")
-    plan.save(update_fields=["status", "submitted_at"])
+    plan.save(update_fields=["status", "submitted_at", "version"])
     return plan
 
 
@@ -411,8 +413,9 @@ def return_plan(*, plan: Plan, actor: User, reason: str) -> Plan:
         raise ValidationError(_("Only a plan awaiting approval can be returned."))
     plan.return_reason = _text(reason, field="reason", required=True)
     plan.status = Plan.Status.DRAFT
+    plan.version += 1
     _history(plan, actor, "returned")
-    plan.save(update_fields=["status", "return_reason"])
+    plan.save(update_fields=["status", "return_reason", "version"])
     return plan
 
 
@@ -437,8 +440,9 @@ def approve_plan(*, plan: Plan, actor: User) -> int:
     plan.approved_by = actor
     plan.approved_at = timezone.now()
     plan.return_reason = ""
+    plan.version += 1
     _history(plan, actor, "approved")
-    plan.save(update_fields=["status", "approved_by", "approved_at", "return_reason"])
+    plan.save(update_fields=["status", "approved_by", "approved_at", "return_reason", "version"])
     tactics = Tactic.objects.filter(goal__plan=plan, is_active=True).select_related(
         "responsible", "goal"
     )
@@ -641,10 +645,13 @@ def update_goal(
     unit: str,
     start_value: Decimal,
     target_value: Decimal,
+    version: int | None = None,
 ) -> Goal:
+    """Edit a goal as drawn at `version`; a goal changed since raises Conflict."""
     plan = _lock_plan(goal.plan)
     _require(can_edit_plan(actor, plan))
-    goal = Goal.objects.get(pk=goal.pk, plan=plan)
+    goal = Goal.objects.select_for_update().get(pk=goal.pk, plan=plan)
+    check_version(goal, version)
     if plan.status == Plan.Status.APPROVED and weight != goal.weight:
         raise ValidationError(
             {"weight": _("The plan is approved: change the weights of all goals together.")}
@@ -655,16 +662,21 @@ def update_goal(
     ).items():
         setattr(goal, name, value)
     goal.weight = weight
+    goal.version += 1
     _history(goal, actor, "edited")
     goal.save()
     return goal
 
 
 @transaction.atomic
-def set_weights(*, plan: Plan, actor: User, weights: dict[int, int]) -> None:
-    """Set every goal's weight at once; together they make 100 %."""
+def set_weights(
+    *, plan: Plan, actor: User, weights: dict[int, int], version: int | None = None
+) -> None:
+    """Set every goal's weight at once; together they make 100 %. The form was drawn from the
+    plan at `version`: a plan changed since raises Conflict."""
     plan = _lock_plan(plan)
     _require(can_edit_plan(actor, plan))
+    check_version(plan, version)
     goals = list(plan.goals.all())
     if {g.pk for g in goals} != set(weights):
         raise ValidationError(_("Give a weight for each goal of this plan."))
@@ -679,8 +691,12 @@ def set_weights(*, plan: Plan, actor: User, weights: dict[int, int]) -> None:
     for goal in goals:
         if goal.weight != weights[goal.pk]:
             goal.weight = weights[goal.pk]
+            goal.version += 1
             _history(goal, actor, "weights")
-            goal.save(update_fields=["weight"])
+            goal.save(update_fields=["weight", "version"])
+    plan.version += 1
+    _history(plan, actor, "weights")
+    plan.save(update_fields=["version"])
 
 
 @transaction.atomic
@@ -694,9 +710,17 @@ def delete_goal(*, goal: Goal, actor: User) -> None:
 
 
 @transaction.atomic
-def record_reading(*, goal: Goal, actor: User, week: int, value: Decimal) -> LagReading:
-    """Record (or correct) the lag measure of a week that has begun."""
-    goal = Goal.objects.select_related("plan__cycle__department", "plan__owner").get(pk=goal.pk)
+def record_reading(
+    *, goal: Goal, actor: User, week: int, value: Decimal, version: int | None = None
+) -> LagReading:
+    """Record (or correct) the lag measure of a week that has begun. The readings belong to the
+    goal's version: a goal changed since the form was drawn raises Conflict."""
+    goal = (
+        Goal.objects.select_for_update(of=("self",))
+        .select_related("plan__cycle__department", "plan__owner")
+        .get(pk=goal.pk)
+    )
+    check_version(goal, version)
     plan = goal.plan
     _require(can_review(actor, plan) and plan.cycle.status != Cycle.Status.CLOSED)
     if not 1 <= week <= min(plan.cycle.current_week, REVIEW_WEEK):
@@ -711,6 +735,9 @@ def record_reading(*, goal: Goal, actor: User, week: int, value: Decimal) -> Lag
     reading.entered_at = timezone.now()
     _history(reading, actor, "reading")
     reading.save()
+    goal.version += 1
+    _history(goal, actor, "reading")
+    goal.save(update_fields=["version"])
     return reading
 
 
@@ -781,16 +808,20 @@ def update_tactic(
     responsible: User,
     weekday: int,
     weeks: Iterable[int],
+    version: int | None = None,
 ) -> Tactic:
-    """Change a tactic. In an approved plan only the weeks after the current one change; the
-    tasks already set for this week and before stay as they were."""
+    """Change a tactic as drawn at `version` (changed since: Conflict). In an approved plan only
+    the weeks after the current one change; the tasks already set for this week and before stay
+    as they were."""
     plan = _lock_plan(tactic.goal.plan)
     _require(can_edit_plan(actor, plan))
     tactic = Tactic.objects.select_for_update().get(pk=tactic.pk, goal__plan=plan)
+    check_version(tactic, version)
     for name, value in _tactic_values(
         plan, title=title, responsible=responsible, weekday=weekday, weeks=weeks
     ).items():
         setattr(tactic, name, value)
+    tactic.version += 1
     _history(tactic, actor, "edited")
     tactic.save()
     if plan.status == Plan.Status.APPROVED:
@@ -812,8 +843,9 @@ def remove_tactic(*, tactic: Tactic, actor: User) -> None:
         tactic.delete()
         return
     tactic.is_active = False
+    tactic.version += 1
     _history(tactic, actor, "stopped")
-    tactic.save(update_fields=["is_active"])
+    tactic.save(update_fields=["is_active", "version"])
     _replace_future(tactic, cycle=plan.cycle, calendar=WeekCalendar(plan.cycle), actor=actor)
 
 
@@ -841,6 +873,7 @@ def save_review(
     adjust: str = "",
     meeting_notes: str = "",
     lessons: str = "",
+    version: int | None = None,
 ) -> Review:
     """Write or update a review of a week that has begun. The mid-cycle (week 6) and final
     (week 13) reviews keep the average execution score and the goals' progress as they stand."""
@@ -862,9 +895,12 @@ def save_review(
     cleaned = {name: _text(value, field=name) for name, value in texts.items()}
     if not any(cleaned.values()):
         raise ValidationError(_("Write at least one line of the review."))
-    review = Review.objects.filter(plan=plan, kind=kind, week=week).first() or Review(
-        plan=plan, kind=kind, week=week, author=actor
-    )
+    review = Review.objects.filter(plan=plan, kind=kind, week=week).first()
+    # A review not written yet is version 0 to the form drawn before it was.
+    check_version(review or Review(version=0), version)
+    if review is None:
+        review = Review(plan=plan, kind=kind, week=week, author=actor, version=0)
+    review.version += 1
     for name, value in cleaned.items():
         setattr(review, name, value)
     review.updated_at = timezone.now()

@@ -176,7 +176,14 @@ def _organisation(name: str, bin_: str, actor: User) -> Organisation | None:
         found = Organisation(name=name, bin=bin_)
         found._change_reason = "registered at the reception"
         found._history_user = actor
-        found.save()
+        try:
+            with transaction.atomic():
+                found.save()
+        except IntegrityError:
+            if not bin_:
+                raise
+            # Registered at this very moment by another request (the unique BIN waited for it).
+            found = Organisation.objects.get(bin=bin_)
     elif name and found.name != name:
         found.name = name
         found._change_reason = "name corrected at the reception"
@@ -213,8 +220,17 @@ def _visitor(
         )
         visitor._change_reason = "registered with consent"
         visitor._history_user = actor
-        visitor.save()
-        return visitor
+        try:
+            with transaction.atomic():
+                visitor.save()
+        except IntegrityError:
+            if not iin:
+                raise
+            # The same new visitor registered at this very moment by another request: the
+            # unique IIN waited for it, and the visitor it made is this one.
+            visitor = Visitor.objects.get(iin=iin)
+        else:
+            return visitor
     if iin and visitor.iin and iin != visitor.iin:
         raise ValidationError(
             {

@@ -20,6 +20,8 @@ from simple_history.utils import bulk_create_with_history
 from akimat.calendar import add_working_days, is_working_day, working_days_between
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text, display_file_name
 from akimat.models import Role, User
+from akimat.versions import Conflict as Conflict  # re-exported: views catch services.Conflict
+from akimat.versions import check_version
 from tasks.models import (
     END_OF_WORKING_DAY,
     IN_WORK_STATUSES,
@@ -40,14 +42,6 @@ from tasks.models import (
 )
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
-class Conflict(Exception):
-    """Somebody else changed the task after this person opened it."""
-
-    def __init__(self, task: Task) -> None:
-        super().__init__(_("Someone else has just changed this task. Here is its current state."))
-        self.task = task
 
 
 # --- rules of who may do what ----------------------------------------------------------------
@@ -114,8 +108,9 @@ def _locked(task: Task, version: int | None) -> Task:
         .select_related("department__head")
         .get(pk=task.pk)
     )
-    if version is not None and current.version != version:
-        raise Conflict(current)
+    check_version(
+        current, version, _("Someone else has just changed this task. Here is its current state.")
+    )
     return current
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from akimat.cleaning import parse_date, query_text
 from akimat.http import HtmxRequest, notify
+from akimat.once import AlreadySaved, already_saved, once
 from journal import services
 from journal.forms import QuickEntryForm
 from journal.models import Entry
@@ -83,20 +84,27 @@ def quick_entry(request: HtmxRequest) -> HttpResponse:
     entry = None
     if form.is_valid():
         try:
-            entry = services.create_entry(
-                author=request.user,
-                body=form.cleaned_data["body"],
-                kind=form.cleaned_data["kind"],
-                tags=form.cleaned_data["tags"],
-            )
+            with once(request) as submission:
+                entry = services.create_entry(
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    kind=form.cleaned_data["kind"],
+                    tags=form.cleaned_data["tags"],
+                )
+                day = timezone.localtime(entry.occurred_at).date()
+                submission.location = (
+                    f"{reverse('journal:day')}?date={day:%Y-%m-%d}#entry-{entry.pk}"
+                )
+        except AlreadySaved as repeat:
+            context = day_context(request, shown)
+            context.update(form=QuickEntryForm(), oob=True, saved_on_shown_day=True)
+            region = TemplateResponse(request, "journal/_quick_saved.html", context)
+            return already_saved(request, repeat, redirect_to=reverse("journal:day"), region=region)
         except ValidationError as error:
             form.add_error(None, error)
     if entry is not None and not request.htmx:
         messages.success(request, _("The entry has been saved."))
-        day = timezone.localtime(entry.occurred_at).date()
-        return HttpResponseRedirect(
-            f"{reverse('journal:day')}?date={day:%Y-%m-%d}#entry-{entry.pk}"
-        )
+        return HttpResponseRedirect(submission.location)
     context = day_context(request, shown)
     if entry is None:
         context["form"] = form

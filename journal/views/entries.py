@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from akimat.cleaning import query_date, query_text
 from akimat.http import HtmxRequest
+from akimat.once import AlreadySaved, already_saved, once
 from journal import services
 from journal.forms import EntryForm, WithdrawForm
 from journal.models import Entry, EntryAttachment, Kind
@@ -73,13 +74,16 @@ def _save(request: HtmxRequest, form: EntryForm, entry: Entry | None) -> Entry |
     }
     try:
         if entry is None:
-            return services.create_entry(author=request.user, **fields)
+            with once(request) as submission:
+                created = services.create_entry(author=request.user, **fields)
+                submission.location = created.get_absolute_url()
+            return created
         return services.update_entry(
             entry=entry, actor=request.user, version=data["version"] or 0, **fields
         )
     except services.Conflict as conflict:
         messages.warning(request, str(conflict))
-        return conflict.entry
+        return conflict.current
     except ValidationError as error:
         form.add_error(None, error)
     return None
@@ -101,7 +105,10 @@ def entry_create(request: HtmxRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        entry = _save(request, form, None)
+        try:
+            entry = _save(request, form, None)
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=reverse("journal:day"))
         if entry is not None:
             messages.success(request, _("The entry has been saved."))
             return HttpResponseRedirect(entry.get_absolute_url())

@@ -13,12 +13,14 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akimat.http import HtmxRequest
+from akimat.once import AlreadySaved, already_saved, once
 from journal import indicators, services
 from journal.forms import IndicatorForm, ReadingForm
 from journal.models import Entry, Indicator, Reading
@@ -142,7 +144,12 @@ def reading_add(request: HtmxRequest, pk: int) -> HttpResponse:
     form = ReadingForm(request.POST)
     if form.is_valid():
         try:
-            services.record_reading(indicator=indicator, actor=request.user, **form.cleaned_data)
+            with once(request):
+                services.record_reading(
+                    indicator=indicator, actor=request.user, **form.cleaned_data
+                )
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=indicator.get_absolute_url())
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)
@@ -188,7 +195,12 @@ def indicator_form(request: HtmxRequest, pk: int | None = None) -> HttpResponse:
         saved = form.save(commit=False)
         saved._change_reason = "edited" if indicator else "created"
         saved._history_user = request.user
-        saved.save()
+        try:
+            with once(request) as submission:
+                saved.save()
+                submission.location = saved.get_absolute_url()
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=reverse("journal:indicator-list"))
         messages.success(request, _("The indicator has been saved."))
         return HttpResponseRedirect(saved.get_absolute_url())
     return TemplateResponse(

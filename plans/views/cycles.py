@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akimat.cleaning import query_int
 from akimat.http import HtmxRequest
 from akimat.models import Role, User
+from akimat.once import AlreadySaved, already_saved, once
 from plans import forms, scores, services
 from plans.models import Cycle, Plan
 from plans.views.common import (
@@ -76,11 +78,15 @@ def cycle_create(request: HtmxRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.open_cycle(
-                department=form.cleaned_data["department"],
-                start=form.cleaned_data["start"],
-                actor=request.user,
-            )
+            with once(request) as submission:
+                cycle = services.open_cycle(
+                    department=form.cleaned_data["department"],
+                    start=form.cleaned_data["start"],
+                    actor=request.user,
+                )
+                submission.location = cycle.get_absolute_url()
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=reverse("plans:index"))
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from akimat.http import HtmxRequest
 from akimat.models import User
+from akimat.once import AlreadySaved, already_saved, once
+from akimat.versions import Conflict
 from plans import forms, services
 from plans.models import Goal, Plan, Tactic
 from plans.views.common import add_errors, first_error, respond, visible_plan
@@ -39,11 +41,20 @@ def goal_form(request: HtmxRequest, pk: int, goal_pk: int | None = None) -> Http
         initial = {"weight": max(100 - taken, 1)}
     form = forms.GoalForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
             if goal is None:
-                services.add_goal(plan=plan, actor=request.user, **form.cleaned_data)
+                with once(request):
+                    services.add_goal(plan=plan, actor=request.user, **data)
             else:
-                services.update_goal(goal=goal, actor=request.user, **form.cleaned_data)
+                services.update_goal(goal=goal, actor=request.user, version=version, **data)
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=plan.get_absolute_url())
+        except Conflict as conflict:
+            # Nothing saved: the form shows the goal as it is now, with the warning.
+            messages.warning(request, str(conflict))
+            form = forms.GoalForm(initial=forms.GoalForm.initial_for(conflict.current))
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -107,9 +118,20 @@ def tactic_form(
         }
         try:
             if tactic is None:
-                services.add_tactic(goal=goal, actor=request.user, **values)
+                with once(request):
+                    services.add_tactic(goal=goal, actor=request.user, **values)
             else:
-                services.update_tactic(tactic=tactic, actor=request.user, **values)
+                services.update_tactic(
+                    tactic=tactic, actor=request.user, version=data["version"], **values
+                )
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=plan.get_absolute_url())
+        except Conflict as conflict:
+            # Nothing saved: the form shows the tactic as it is now, with the warning.
+            messages.warning(request, str(conflict))
+            form = forms.TacticForm(
+                initial=forms.TacticForm.initial_for(conflict.current), people=_people(plan)
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest
 from akimat.models import User
+from akimat.versions import Conflict
 from plans import forms, services
 from plans.models import REVIEW_WEEK, WEEKS, Goal, Plan, Review
 from plans.scores import plan_scorecard
@@ -55,7 +56,9 @@ def plan_context(request: HtmxRequest, pk: int) -> dict[str, object]:
         "can_read": can_review and plan.cycle.status != "closed" and week >= 1,
         "reading_weeks": range(1, min(week, REVIEW_WEEK) + 1),
         "review_slots": [s for s in review_slots if s[2] or can_review],
-        "weights_form": forms.WeightsForm(goals=[c.goal for c in card.goals])
+        "weights_form": forms.WeightsForm(
+            goals=[c.goal for c in card.goals], initial={"version": plan.version}
+        )
         if can_edit and card.goals
         else None,
         "return_form": forms.ReasonForm(),
@@ -103,6 +106,8 @@ def _act(request: HtmxRequest, pk: int, action: Callable[[Plan], str]) -> HttpRe
     plan = visible_plan(request, pk)
     try:
         done = action(plan)
+    except Conflict as conflict:
+        return respond(request, plan, str(conflict), "warning")
     except ValidationError as error:
         return respond(request, plan, first_error(error), "danger")
     except PermissionDenied as denied:
@@ -155,7 +160,12 @@ def plan_weights(request: HtmxRequest, pk: int) -> HttpResponse:
         form = forms.WeightsForm(request.POST, goals=list(plan.goals.all()))
         if not form.is_valid():
             raise ValidationError(first_error(form))
-        services.set_weights(plan=plan, actor=request.user, weights=form.weights())
+        services.set_weights(
+            plan=plan,
+            actor=request.user,
+            weights=form.weights(),
+            version=form.cleaned_data["version"],
+        )
         return _("The weights have been saved.")
 
     return _act(request, pk, reweigh)
@@ -177,6 +187,7 @@ def reading_save(request: HtmxRequest, pk: int) -> HttpResponse:
             actor=request.user,
             week=form.cleaned_data["week"],
             value=form.cleaned_data["value"],
+            version=form.cleaned_data["version"],
         )
         return _("The reading has been saved.")
 

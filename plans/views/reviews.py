@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from akimat.http import HtmxRequest
+from akimat.versions import Conflict
 from plans import forms, services
 from plans.models import Review
 from plans.scores import plan_scorecard
@@ -27,9 +28,10 @@ def review_form(request: HtmxRequest, pk: int, kind: str, week: int) -> HttpResp
     can_write = services.can_review(request.user, plan) and plan.cycle.status != "closed"
     if request.method == "POST" and not can_write:
         raise PermissionDenied
-    initial = {}
+    initial: dict[str, object] = {"version": 0}
     if review is not None:
         initial = {name: getattr(review, name) for name in forms.ReviewForm.FIELDS[kind]}
+        initial["version"] = review.version
     form = forms.ReviewForm(
         request.POST if request.method == "POST" else None, initial=initial, kind=kind
     )
@@ -38,6 +40,14 @@ def review_form(request: HtmxRequest, pk: int, kind: str, week: int) -> HttpResp
             services.save_review(
                 plan=plan, actor=request.user, kind=kind, week=week, **form.cleaned_data
             )
+        except Conflict as conflict:
+            # Nothing saved: the form shows the review as it is now, with the warning.
+            messages.warning(request, str(conflict))
+            current = conflict.current
+            initial = {name: getattr(current, name) for name in forms.ReviewForm.FIELDS[kind]}
+            initial["version"] = current.version
+            form = forms.ReviewForm(initial=initial, kind=kind)
+            review = current
         except ValidationError as error:
             add_errors(form, error)
         else:

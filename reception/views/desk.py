@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from akimat.cleaning import clean_data, query_int, query_present, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department
+from akimat.once import AlreadySaved, already_saved, once
 from reception import services
 from reception.access import is_receptionist, serves_visitors, watches_all
 from reception.forms import RegisterForm, TransferForm
@@ -125,21 +126,25 @@ def _register(request: HtmxRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            visit = services.register_visit(
-                receptionist=request.user,
-                service=data["service"],
-                kind=data["kind"],
-                consent=data["consent"],
-                full_name=data["full_name"],
-                iin=data["iin"],
-                phone=data["phone"],
-                organisation_name=data["organisation_name"],
-                bin=data["bin"],
-                language=data["language"],
-                purpose=data["purpose"],
-                priority=data["priority"] or "",
-                visitor=data["visitor"],
-            )
+            with once(request) as submission:
+                visit = services.register_visit(
+                    receptionist=request.user,
+                    service=data["service"],
+                    kind=data["kind"],
+                    consent=data["consent"],
+                    full_name=data["full_name"],
+                    iin=data["iin"],
+                    phone=data["phone"],
+                    organisation_name=data["organisation_name"],
+                    bin=data["bin"],
+                    language=data["language"],
+                    purpose=data["purpose"],
+                    priority=data["priority"] or "",
+                    visitor=data["visitor"],
+                )
+                submission.location = f"{reverse('reception:desk')}?ticket={visit.pk}"
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=reverse("reception:desk"))
         except ValidationError as error:
             add_errors(form, error)
     if visit is None:
@@ -150,7 +155,7 @@ def _register(request: HtmxRequest) -> HttpResponse:
             request, TEMPLATE, desk_context(request, form=form, offered=offered)
         )
     if not request.htmx:
-        return HttpResponseRedirect(f"{reverse('reception:desk')}?ticket={visit.pk}")
+        return HttpResponseRedirect(submission.location)
     # The fresh form and the ticket; the waiting list fetches itself on the event, so the
     # receptionist does not wait for it.
     response = TemplateResponse(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from akimat.forms import PortalModelForm
 from akimat.http import HtmxRequest
 from akimat.models import Department, Role, User
+from akimat.once import AlreadySaved, already_saved, once
 from tasks import services
 from tasks.forms import DATE_WIDGET
 from tasks.models import Absence
@@ -71,9 +72,16 @@ def absence_list(request: HtmxRequest) -> HttpResponse:
     form = AbsenceForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         form.instance._history_user = request.user
-        form.save()
-        messages.success(request, _("The absence has been recorded."))
-        return HttpResponseRedirect(reverse("tasks:absences"))
+        try:
+            with once(request):
+                form.save()
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=reverse("tasks:absences"))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The absence has been recorded."))
+            return HttpResponseRedirect(reverse("tasks:absences"))
     since = timezone.localdate() - dt.timedelta(days=30)
     absences = (
         Absence.objects.filter(user__department__in=departments, end__gte=since)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest, Level, toast_or_redirect
+from akimat.once import AlreadySaved, once
 from tasks import forms, services
 from tasks.models import ChecklistItem, DeadlineChange, Task
 from tasks.views.detail import task_detail_context
@@ -95,7 +96,10 @@ def _perform(
     if form is not None and not form.is_valid():
         return _respond(request, task, _first_error(form), "danger")
     try:
-        operation(task, form.cleaned_data if form is not None else {})
+        with once(request):
+            operation(task, form.cleaned_data if form is not None else {})
+    except AlreadySaved as repeat:
+        return _respond(request, task, str(repeat), "info")
     except services.Conflict as conflict:
         return _respond(request, task, str(conflict), "warning")
     except ValidationError as error:

@@ -9,11 +9,13 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
+from akimat.once import AlreadySaved, already_saved, once
 from tasks import services
 from tasks.forms import TaskCreateForm, TaskEditForm, assignable_people
 from tasks.models import Task
@@ -32,19 +34,23 @@ def task_create(request: HtmxRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            task = services.create_task(
-                author=request.user,
-                title=data["title"],
-                description=data["description"],
-                responsible=data["responsible"],
-                deadline=data["deadline"],
-                priority=data["priority"],
-                source=data["source"],
-                source_number=data["source_number"],
-                source_date=data["source_date"],
-                co_executors=list(data["co_executors"]),
-                checklist=data["checklist"].splitlines(),
-            )
+            with once(request) as submission:
+                task = services.create_task(
+                    author=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    responsible=data["responsible"],
+                    deadline=data["deadline"],
+                    priority=data["priority"],
+                    source=data["source"],
+                    source_number=data["source_number"],
+                    source_date=data["source_date"],
+                    co_executors=list(data["co_executors"]),
+                    checklist=data["checklist"].splitlines(),
+                )
+                submission.location = task.get_absolute_url()
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=reverse("tasks:my-tasks"))
         except ValidationError as error:
             form.add_error(None, error)
         else:

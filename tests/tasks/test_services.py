@@ -129,7 +129,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(task, specialist, hea
     services.start_task(task=task, actor=specialist, version=seen)
     with pytest.raises(services.Conflict) as conflict:
         services.cancel_task(task=task, actor=head, reason="Отмена", version=seen)
-    assert conflict.value.task.status == Status.IN_PROGRESS
+    assert conflict.value.current.status == Status.IN_PROGRESS
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS
 
