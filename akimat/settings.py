@@ -7,10 +7,12 @@ Every variable is documented in `.env.example`. A `.env` file beside `manage.py`
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
@@ -116,6 +118,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "template_partials",
     "simple_history",
+    "axes",
     "akimat",
     "tasks",
     "plans",
@@ -131,12 +134,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "akimat.middleware.PrivatePagesMiddleware",
     "akimat.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "akimat.middleware.HtmxLoginRedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "akimat.urls"
@@ -164,6 +171,12 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 AUTH_USER_MODEL = "akimat.User"
+# django-axes first: it refuses a locked-out sign-in before the password is even checked. Every
+# authenticate() call must therefore pass the request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -223,6 +236,38 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # make (SECURE_HSTS_PRELOAD), so the deployment check does not insist on it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_AGE = 60 * 60 * 12
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one login from
+# one address, that login is refused from that address for LOGIN_COOLOFF_MINUTES. Counting the
+# pair, not the address alone, keeps one person from locking out a whole office behind one NAT;
+# retrying during the lockout does not extend it, so the time the page names stays true.
+AXES_FAILURE_LIMIT = max(1, env_int("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=max(1, env_int("LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "akimat.views.login_locked_out"
+# The client's address is the connection's (REMOTE_ADDR), unless TRUSTED_PROXY_COUNT reverse
+# proxies stand in front: then it is the one the outermost proxy appended to X-Forwarded-For,
+# never a value the client could have typed into the header itself (akimat/http.py).
+TRUSTED_PROXY_COUNT = max(0, env_int("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "akimat.http.client_ip"
+
+# Content-Security-Policy (django-csp): only the portal's own files run, style and frame it; no
+# inline script or style (htmx is told not to inject its own, see base.html), no plugins, and no
+# other site may frame a page or receive a form. Bootstrap draws its icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The logbook: for this many hours after writing an entry the methodologist corrects it in
 # place; after that every edit first keeps the earlier text as a version.

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -35,6 +40,33 @@ class LoginView(auth_views.LoginView):
         if chosen in Language.values:
             set_user_language(user=form.get_user(), language=chosen)
         return response
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """The sign-in page again, saying until when this login is refused from this computer.
+
+    django-axes calls this (AXES_LOCKOUT_CALLABLE) instead of its own English text, for the
+    portal's login and the admin's alike. The lockout ends a cool-off after the last counted
+    failure; retries during the lockout are not counted, so the time named stays true.
+    """
+    last_failure = (
+        AxesProxyHandler.get_implementation()
+        .get_user_attempts(request, credentials)[0]
+        .aggregate(last=Max("attempt_time"))["last"]
+    )
+    until = timezone.localtime((last_failure or timezone.now()) + get_cool_off(request))
+    message = _(
+        "Too many wrong passwords for this login from this computer. Sign-in is paused until "
+        "%(time)s; try again then, or ask the administrator to unlock it sooner."
+    ) % {"time": formats.time_format(until, "H:i")}
+    form = AuthenticationForm(
+        request, initial={"username": get_client_username(request, credentials)}
+    )
+    context = {"form": form, "lockout_message": message, "next": request.POST.get("next", "")}
+    # Rendered here: django-axes returns it from a middleware, past the template-response phase.
+    return render(request, "registration/login.html", context, status=429)
 
 
 @require_GET

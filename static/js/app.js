@@ -38,6 +38,17 @@
 
   window.akimat = { notify: notify };
 
+  // Progress bars carry their width in data-width: the Content Security Policy refuses style
+  // attributes, but a width set through the style object is allowed.
+  function sizeBars(root) {
+    root.querySelectorAll(".progress-bar[data-width]").forEach(function (bar) {
+      bar.style.width = Math.max(0, Math.min(100, Number(bar.dataset.width) || 0)) + "%";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { sizeBars(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) { sizeBars(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#notifications .toast[data-autoshow]").forEach(function (toast) {
       show(toast, toast.classList.contains("text-bg-danger"));
