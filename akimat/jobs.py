@@ -8,7 +8,7 @@ from celery import chord, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from akimat import scoring
+from akimat import once, scoring
 from akimat.calendar import fill_working_calendar as fill_year
 
 
@@ -17,6 +17,12 @@ def fill_working_calendar(year: int | None = None) -> int:
     """Rebuild the working calendar for `year`, or for this year and the next (the nightly run)."""
     years = [year] if year else [timezone.localdate().year, timezone.localdate().year + 1]
     return sum(fill_year(year=y) for y in years)
+
+
+@shared_task(time_limit=600)
+def forget_spent_tokens() -> int:
+    """Nightly: delete the double-submit tokens (akimat.once) older than two days."""
+    return once.forget_spent_tokens()
 
 
 # Lost connections and deadlocks are worth another try; bad input (ScoringError) is not.

@@ -23,6 +23,7 @@ database transaction, and the answer is the portal's own (a region with a toast,
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -39,6 +41,9 @@ from akimat.models import Submission
 
 # The POST field the token travels in.
 FIELD = "once"
+# How long a claimed token is remembered: far longer than any resend of one form, after which
+# the nightly job (akimat.jobs.forget_spent_tokens) deletes it.
+KEPT_FOR = dt.timedelta(days=2)
 
 
 class AlreadySaved(Exception):
@@ -92,3 +97,11 @@ def already_saved(
     return toast_or_redirect(
         request, text=str(repeat), level="info", redirect_to=location, region=region
     )
+
+
+def forget_spent_tokens() -> int:
+    """Delete the tokens claimed more than KEPT_FOR ago; returns how many."""
+    deleted, _by_model = Submission.objects.filter(
+        created_at__lt=timezone.now() - KEPT_FOR
+    ).delete()
+    return deleted

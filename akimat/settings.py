@@ -334,6 +334,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reception.jobs.verify_contact_log",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every night at 04:00 local time, housekeeping: forget the double-submit tokens older than
+    # two days (akimat.once) and delete the logbook's Word exports older than a week.
+    "forget-spent-tokens": {
+        "task": "akimat.jobs.forget_spent_tokens",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "forget-old-exports": {
+        "task": "journal.jobs.forget_old_exports",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Every day at 08:00 local time, mail each person their morning digest. Daily rather than
     # Monday to Friday: the service reads the working calendar and sends nothing on days off,
     # but does send on a Saturday made working by a transfer.

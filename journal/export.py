@@ -129,7 +129,7 @@ def start_docx_export(*, owner: User, data: dict[str, Any]) -> Export:
         state__in=Export.UNFINISHED,
         created_at__lt=timezone.now() - STALE_AFTER,
     ).update(state=Export.State.FAILED, finished_at=timezone.now())
-    _forget_old_exports(owner)
+    forget_old_exports(owner=owner)
     try:
         with transaction.atomic():
             export = Export.objects.create(
@@ -145,15 +145,22 @@ def start_docx_export(*, owner: User, data: dict[str, Any]) -> Export:
     return export
 
 
-def _forget_old_exports(owner: User) -> None:
-    """Delete the person's finished exports older than KEPT_FOR, files and all."""
+def forget_old_exports(*, owner: User | None = None) -> int:
+    """Delete finished exports older than KEPT_FOR, files and all: the person's when they start
+    a new one, everyone's at night (journal.jobs.forget_old_exports). Returns how many."""
     old = Export.objects.filter(
-        owner=owner, state__in=[Export.State.DONE, Export.State.FAILED]
-    ).filter(finished_at__lt=timezone.now() - KEPT_FOR)
+        state__in=[Export.State.DONE, Export.State.FAILED],
+        finished_at__lt=timezone.now() - KEPT_FOR,
+    )
+    if owner is not None:
+        old = old.filter(owner=owner)
+    count = 0
     for stale in old:
         if stale.file:
             stale.file.delete(save=False)
         stale.delete()
+        count += 1
+    return count
 
 
 def write_docx_export(*, export_id: int) -> None:

@@ -21,6 +21,12 @@ def write_docx_export(export_id: int) -> None:
     export.write_docx_export(export_id=export_id)
 
 
+@shared_task(time_limit=600)
+def forget_old_exports() -> int:
+    """Nightly: delete everyone's finished Word exports older than a week, files and all."""
+    return export.forget_old_exports()
+
+
 @shared_task(time_limit=1800)
 def verify_logbook() -> bool:
     """Nightly: walk the logbook's hash chains; a break is logged and mailed to the admins."""

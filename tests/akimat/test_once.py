@@ -17,8 +17,9 @@ from django.db import connection, connections
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from akimat import disputes, scoring
+from akimat import disputes, jobs, scoring
 from akimat.calendar import ensure_calendar
 from akimat.models import ScoreDispute, Submission
 from akimat.once import FIELD, AlreadySaved, once
@@ -327,3 +328,13 @@ def test_each_drawing_of_a_form_gets_its_own_token():
     template = Template("{% load once %}{% once_field %}")
     first, second = (template.render(Context()) for _ in range(2))
     assert first != second and f'name="{FIELD}"' in first
+
+
+def test_the_night_forgets_tokens_older_than_two_days_and_keeps_the_rest(specialist):
+    old = Submission.objects.create(user=specialist, token=uuid.uuid4())
+    Submission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2, minutes=1)
+    )
+    recent = Submission.objects.create(user=specialist, token=uuid.uuid4())
+    assert jobs.forget_spent_tokens() == 1
+    assert list(Submission.objects.values_list("pk", flat=True)) == [recent.pk]

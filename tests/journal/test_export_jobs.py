@@ -203,3 +203,21 @@ def test_a_new_export_clears_the_persons_exports_older_than_a_week(
     Export.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
     client.post(word_url())
     assert not path.exists() and not Export.objects.filter(pk=old.pk).exists()
+
+
+def test_the_night_forgets_everyones_exports_older_than_a_week_and_keeps_the_rest(
+    client, methodologist, entries, started, media
+):
+    client.force_login(methodologist)
+    client.post(word_url())
+    old = Export.objects.get()
+    export.write_docx_export(export_id=old.pk)
+    old.refresh_from_db()
+    path = media / old.file.name
+    Export.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert jobs.forget_old_exports() == 1
+    assert not path.exists() and not Export.objects.filter(pk=old.pk).exists()
+    client.post(word_url())
+    recent = Export.objects.get()
+    export.write_docx_export(export_id=recent.pk)
+    assert jobs.forget_old_exports() == 0 and Export.objects.filter(pk=recent.pk).exists()
