@@ -45,6 +45,12 @@ class CycleForm(PortalForm):
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 
+class VersionForm(PortalForm):
+    """The version a button acting on a record was drawn with (akimat/versions.py)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class GoalForm(PortalForm):
     # The version the form was drawn from (akimat/versions.py); empty for a new one.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -700,13 +700,18 @@ def set_weights(
 
 
 @transaction.atomic
-def delete_goal(*, goal: Goal, actor: User) -> None:
-    """A goal goes only from a plan not approved yet (an approved one keeps its record)."""
+def delete_goal(*, goal: Goal, actor: User, version: int | None = None) -> None:
+    """A goal goes only from a plan not approved yet (an approved one keeps its record), and
+    only as drawn at `version`: a goal someone changed since raises Conflict and stays."""
     plan = _lock_plan(goal.plan)
     _require(can_edit_plan(actor, plan))
     if plan.status == Plan.Status.APPROVED:
         raise ValidationError(_("The plan is approved: its goals stay on record."))
-    Goal.objects.filter(pk=goal.pk, plan=plan).delete()
+    current = Goal.objects.select_for_update().filter(pk=goal.pk, plan=plan).first()
+    if current is None:  # removed already (a second click, another tab): nothing to do
+        return
+    check_version(current, version)
+    current.delete()
 
 
 @transaction.atomic
@@ -833,12 +838,14 @@ def update_tactic(
 
 
 @transaction.atomic
-def remove_tactic(*, tactic: Tactic, actor: User) -> None:
+def remove_tactic(*, tactic: Tactic, actor: User, version: int | None = None) -> None:
     """A draft's tactic is deleted; an approved one is stopped: it sets nothing after the
-    current week, and what it set before stays on record."""
+    current week, and what it set before stays on record. Only as drawn at `version`: a tactic
+    someone changed since raises Conflict and stays as it is."""
     plan = _lock_plan(tactic.goal.plan)
     _require(can_edit_plan(actor, plan))
     tactic = Tactic.objects.select_for_update().get(pk=tactic.pk, goal__plan=plan)
+    check_version(tactic, version)
     if plan.status != Plan.Status.APPROVED:
         tactic.delete()
         return

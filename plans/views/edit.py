@@ -73,11 +73,19 @@ def goal_delete(request: HtmxRequest, pk: int) -> HttpResponse:
     goal = get_object_or_404(Goal, pk=pk)
     plan = visible_plan(request, goal.plan_id)
     try:
-        services.delete_goal(goal=goal, actor=request.user)
+        services.delete_goal(goal=goal, actor=request.user, version=_drawn_version(request))
+    except Conflict as conflict:
+        return respond(request, plan, str(conflict), "warning")
     except (ValidationError, PermissionDenied) as error:
         text = first_error(error) if isinstance(error, ValidationError) else str(error)
         return respond(request, plan, text, "danger")
     return respond(request, plan, _("The goal has been removed."), "success")
+
+
+def _drawn_version(request: HtmxRequest) -> int | None:
+    """The version a remove button was drawn with (None when not sent: nothing to compare)."""
+    form = forms.VersionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
 
 
 def _people(plan: Plan) -> QuerySet[User]:
@@ -157,7 +165,9 @@ def tactic_remove(request: HtmxRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, tactic.goal.plan_id)
     approved = plan.status == Plan.Status.APPROVED
     try:
-        services.remove_tactic(tactic=tactic, actor=request.user)
+        services.remove_tactic(tactic=tactic, actor=request.user, version=_drawn_version(request))
+    except Conflict as conflict:
+        return respond(request, plan, str(conflict), "warning")
     except (ValidationError, PermissionDenied) as error:
         text = first_error(error) if isinstance(error, ValidationError) else str(error)
         return respond(request, plan, text, "danger")

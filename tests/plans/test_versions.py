@@ -5,6 +5,7 @@ stale form."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -146,3 +147,52 @@ def test_a_review_written_meanwhile_is_not_overwritten(client, specialist, head,
     second = client.post(url, {"version": 0, "worked": "Почти всё"})
     assert CONFLICT in second.text and "Разобрали всё" in second.text
     assert Review.objects.get().worked == "Разобрали всё"
+
+
+def test_the_remove_buttons_carry_the_versions(client, specialist, draft):
+    plan, goal, tactic = draft
+    client.force_login(specialist)
+    page = client.get(plan.get_absolute_url()).text
+    for url, version in (
+        (reverse("plans:goal-delete", args=[goal.pk]), goal.version),
+        (reverse("plans:tactic-remove", args=[tactic.pk]), tactic.version),
+    ):
+        form = re.search(rf'<form[^>]*action="{url}".*?</form>', page, re.S)
+        assert form and f'name="version" value="{version}"' in form.group()
+
+
+def test_a_goal_changed_since_the_page_was_drawn_is_not_removed(client, specialist, head, draft):
+    plan, goal, _tactic = draft
+    drawn = goal.version
+    client.force_login(head)
+    url = reverse("plans:goal-edit", args=[plan.pk, goal.pk])
+    assert client.post(url, goal_data(goal, title="Сократить срок до 10 дней")).status_code == 302
+
+    client.force_login(specialist)
+    response = client.post(
+        reverse("plans:goal-delete", args=[goal.pk]), {"version": drawn}, headers=HX
+    )
+    assert response.status_code == 200
+    toast = json.loads(response["HX-Trigger"])["notify"]
+    assert toast["level"] == "warning" and CONFLICT in toast["text"]
+    assert Goal.objects.get(pk=goal.pk).title == "Сократить срок до 10 дней"
+    # Drawn again, the button carries the new version and removes the goal.
+    goal.refresh_from_db()
+    client.post(reverse("plans:goal-delete", args=[goal.pk]), {"version": goal.version})
+    assert not Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_a_tactic_changed_since_the_page_was_drawn_is_not_removed(client, specialist, head, draft):
+    _plan, _goal, tactic = draft
+    drawn = tactic.version
+    client.force_login(head)
+    data = {"version": drawn, "responsible": specialist.pk, "weekday": 4, "schedule": "every"}
+    url = reverse("plans:tactic-edit", args=[tactic.pk])
+    assert client.post(url, {**data, "title": "Обзвон заявителей"}).status_code == 302
+
+    client.force_login(specialist)
+    response = client.post(
+        reverse("plans:tactic-remove", args=[tactic.pk]), {"version": drawn}, follow=True
+    )
+    assert CONFLICT in response.text
+    assert Tactic.objects.get(pk=tactic.pk).title == "Обзвон заявителей"
