@@ -101,7 +101,7 @@ if os.environ.get("TEST_DATABASE_NAME"):
 # The portal (web, worker, beat) logs in with DATABASE_URL as a role that owns nothing; the
 # owner of the tables, DATABASE_OWNER_URL, is used only by `migrate` (and the tests' set-up),
 # see akimat/roles.py. Unset, the one role of DATABASE_URL does both (a developer's own server).
-# Only its credentials are used: the database is always DATABASE_URL's.
+# Only its login is used (user, password, host, port): the database is always DATABASE_URL's.
 DATABASE_OWNER = dj_database_url.parse(os.environ.get("DATABASE_OWNER_URL") or DATABASE_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

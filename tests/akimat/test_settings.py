@@ -22,7 +22,9 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://broker.invalid:6379/0",
     "ALLOWED_HOSTS": "portal.example",
 }
-LEAVE_OUT = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+# DATABASE_OWNER_URL too: a laptop's test run puts the embedded server's owner there, and a
+# production start given only PRODUCTION's variables must not find that server.
+LEAVE_OUT = {*PRODUCTION, "DATABASE_OWNER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({k: getattr(settings, k) for k in "
