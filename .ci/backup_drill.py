@@ -25,7 +25,12 @@ PAGES = [
     ("reception", "/reception/", "reception.html"),
 ]
 # The CSRF token differs in every response; nothing else may.
-CSRF = re.compile(rb'(csrfmiddlewaretoken" value="|"X-CSRFToken": ?"|csrf-token" content=")[^"]+')
+# What differs on every drawing of a page by design: CSRF tokens and the forms' double-submit
+# tokens (akimat/once.py, a fresh UUID each time a form is drawn).
+CSRF = re.compile(
+    rb'(csrfmiddlewaretoken" value="|"X-CSRFToken": ?"|csrf-token" content="|name="once" value=")'
+    rb'[^"]+'
+)
 
 
 def _django() -> None:
