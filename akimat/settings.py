@@ -190,7 +190,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Languages: Russian first, then Kazakh and English; each person's choice is kept on the user.
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's own catalogue first, then its translations of Django's and the libraries' strings
+# (locale/libraries, kept by `manage.py library_messages`): both win over the packages' own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True

@@ -8,13 +8,23 @@ import pytest
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGES = ["ru", "kk", "en"]
+# Every catalogue the portal keeps: its own, and its translations of Django's and the libraries'
+# strings (locale/libraries, see akimat/management/commands/library_messages.py).
+CATALOGUES = [*LANGUAGES, "libraries/ru", "libraries/kk", "libraries/kk/djangojs"]
 PLACEHOLDER = re.compile(r"%\(([^)]+)\)[#0 +\-]*\d*(?:\.\d+)?[a-zA-Z]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 KAZAKH_ONLY = set("әғқңөұүһі")
 
 
-def _po(lang: str) -> polib.POFile:
-    return polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
+def _path(catalogue: str) -> Path:
+    """`kk` → locale/kk/…/django.po; `libraries/kk/djangojs` → locale/libraries/kk/…/djangojs.po."""
+    parts = catalogue.split("/")
+    domain = parts.pop() if parts[-1] in {"django", "djangojs"} else "django"
+    return LOCALE.joinpath(*parts) / "LC_MESSAGES" / f"{domain}.po"
+
+
+def _po(catalogue: str) -> polib.POFile:
+    return polib.pofile(str(_path(catalogue)))
 
 
 def _entries(po: polib.POFile) -> list[polib.POEntry]:
@@ -44,7 +54,7 @@ def _placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", CATALOGUES)
 def test_nothing_is_fuzzy(lang: str) -> None:
     po = _po(lang)
     assert not po.metadata_is_fuzzy, f"{lang}: the header is marked fuzzy"
@@ -52,7 +62,7 @@ def test_nothing_is_fuzzy(lang: str) -> None:
     assert fuzzy == [], f"{lang}: fuzzy entries: {fuzzy}"
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", CATALOGUES)
 def test_every_entry_is_translated(lang: str) -> None:
     entries = _entries(_po(lang))
     assert entries, f"{lang}: the catalogue is empty"
@@ -74,11 +84,11 @@ def test_header(lang: str) -> None:
     assert metadata.get("Plural-Forms", "").startswith(nplurals)
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", CATALOGUES)
 def test_compiled_catalogue_is_up_to_date(lang: str, tmp_path: Path) -> None:
-    mo_path = LOCALE / lang / "LC_MESSAGES" / "django.mo"
+    mo_path = _path(lang).with_suffix(".mo")
     assert mo_path.is_file(), f"{lang}: {mo_path} is missing: run `manage.py compilemessages`"
-    fresh = tmp_path / "django.mo"
+    fresh = tmp_path / mo_path.name
     _po(lang).save_as_mofile(str(fresh))
     expected = _catalogue(polib.mofile(str(fresh)))
     committed = _catalogue(polib.mofile(str(mo_path)))
@@ -114,7 +124,7 @@ def test_kazakh_uses_the_kazakh_alphabet() -> None:
     )
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", CATALOGUES)
 def test_placeholders_are_kept(lang: str) -> None:
     wrong = []
     for e in _entries(_po(lang)):
@@ -127,3 +137,15 @@ def test_placeholders_are_kept(lang: str) -> None:
         elif _placeholders(e.msgid) != _placeholders(e.msgstr):
             wrong.append((e.msgid, e.msgstr))
     assert wrong == [], f"{lang}: placeholders differ: {wrong}"
+
+
+@pytest.mark.parametrize("catalogue", ["libraries/ru", "libraries/kk", "libraries/kk/djangojs"])
+def test_library_catalogue_holds_every_string_the_packages_have(catalogue: str) -> None:
+    """After a Django or library upgrade, `make messages` adds the new strings to translate."""
+    from akimat.management.commands.library_messages import wanted
+
+    _, lang, *rest = catalogue.split("/")
+    wanted_keys = {(e.msgctxt, e.msgid) for e in wanted(lang, rest[0] if rest else "django")}
+    kept = {(e.msgctxt, e.msgid) for e in _entries(_po(catalogue))}
+    assert wanted_keys - kept == set(), f"{catalogue}: run `make messages` and translate"
+    assert kept - wanted_keys == set(), f"{catalogue}: run `make messages` to drop old strings"
