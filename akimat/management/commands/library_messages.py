@@ -38,7 +38,8 @@ class Source:
 
     package: str
     domain: str = "django"
-    # The language whose catalogue lists every string: English where the package has one.
+    # The language whose catalogue lists every string: English where the package has one; "*"
+    # for a package with no complete catalogue: the strings of all its catalogues together.
     reference: str = "en"
     # The directory name of the package's own Russian, if it is not plain "ru".
     russian: str = "ru"
@@ -55,6 +56,18 @@ class Source:
         path = self.directory() / language / "LC_MESSAGES" / f"{self.domain}.po"
         return polib.pofile(str(path)) if path.is_file() else None
 
+    def strings(self) -> Iterator[polib.POEntry]:
+        """Every string the package has, each once, in its catalogues' order."""
+        if self.reference != "*":
+            yield from _live(self.catalogue(self.reference))
+            return
+        seen: set[tuple[str | None, str]] = set()
+        for language in sorted(p.name for p in self.directory().iterdir() if p.is_dir()):
+            for entry in _live(self.catalogue(language)):
+                if _key(entry) not in seen:
+                    seen.add(_key(entry))
+                    yield entry
+
 
 # The packages whose strings the portal shows: Django's core (forms, validation, dates, time
 # since), the contrib apps in INSTALLED_APPS that have strings, the history and the sign-in lock.
@@ -65,7 +78,8 @@ SOURCES = (
     Source("django.contrib.auth"),
     Source("django.contrib.contenttypes"),
     Source("django.contrib.sessions"),
-    Source("simple_history", reference="ru_RU", russian="ru_RU"),
+    # django-simple-history has no English catalogue, and each of its others lacks a few strings.
+    Source("simple_history", reference="*", russian="ru_RU"),
     Source("axes", reference="ru"),
 )
 # Django's core catalogue also names every language in the world; the portal shows only its own
@@ -100,7 +114,7 @@ def wanted(language: str, domain: str) -> list[polib.POEntry]:
             for e in _live(source.catalogue(source.russian if language == "ru" else language))
             if _translated(e) and "fuzzy" not in e.flags
         }
-        for entry in _live(source.catalogue(source.reference)):
+        for entry in source.strings():
             key = _key(entry)
             if key in seen or entry.msgid in LANGUAGE_NAMES:
                 continue
