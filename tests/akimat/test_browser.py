@@ -42,8 +42,8 @@ def demo(transactional_db):
 
 def sign_in(page: Page, base: str, username: str, button: str) -> None:
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label(re.compile("Имя пользователя|Қолданушы атауы")).fill(username)
-    page.get_by_label(re.compile("Пароль|Құпия сөз")).fill("demo")
+    page.get_by_label(re.compile("Имя пользователя|Пайдаланушы аты")).fill(username)
+    page.get_by_label(re.compile("Пароль|Құпия ?сөз")).fill("demo")
     page.get_by_role("button", name=button, exact=True).click()
     # Signed in when the home page has loaded, its deferred scripts (htmx) included.
     expect(page).to_have_url(f"{base}/")
