@@ -2,10 +2,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -53,10 +59,22 @@ class PortalUserCreationForm(CleanInputMixin, AdminUserCreationForm):
     pass
 
 
+class PortalAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """Django (5.2) joins this help text to its English warning when the module is imported, so
+    the text stays in the language active then (Russian) on every page; here it follows the page."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, PortalAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
+    change_password_form = PortalAdminPasswordChangeForm
 
     list_display = (
         "username",
