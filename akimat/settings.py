@@ -194,6 +194,10 @@ LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 # (locale/libraries, kept by `manage.py library_messages`): both win over the packages' own.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 USE_I18N = True
+# Kazakhstan's dates and numbers (akimat/formats): Django has no kk module. Thousands are grouped
+# only in figures shown to people (floatformat's "g" flag), never by USE_THOUSAND_SEPARATOR,
+# which would also put spaces into ids in links and into form values.
+FORMAT_MODULE_PATH = ["akimat.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
 

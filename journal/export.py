@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Length
 from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
@@ -33,6 +34,7 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 from akimat import exports
+from akimat.formats import long_date
 from akimat.models import User
 from journal import jobs
 from journal.models import Entry, Export
@@ -314,7 +316,7 @@ def to_docx(
     )
     written = 0
     for day, group in groupby(rows, key=lambda e: timezone.localtime(e.occurred_at).date()):
-        writer.heading(formats.date_format(day, "l, j E Y").capitalize(), 1)
+        writer.heading(capfirst(long_date(day)), 1)
         for entry in group:
             when = timezone.localtime(entry.occurred_at)
             heading = writer.paragraph()

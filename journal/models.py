@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -372,7 +372,7 @@ class Reading(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.date:%d.%m.%Y} = {self.value}"
+        return f"{self.indicator}: {self.date:%d.%m.%Y} = {formats.localize(self.value)}"
 
 
 def export_path(instance: Export, filename: str) -> str:

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -309,7 +309,7 @@ class LagReading(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.goal}: {self.week} — {self.value}"
+        return f"{self.goal}: {self.week} — {formats.localize(self.value)}"
 
 
 class Tactic(models.Model):

@@ -26,6 +26,8 @@
           ]
         },
         options: {
+          // The page's language, not the browser's: «14,3» in ru and kk.
+          locale: document.documentElement.lang || "ru",
           animation: false, responsive: true, interaction: { mode: "index", intersect: false },
           plugins: { legend: { position: "bottom" } },
           scales: {

@@ -131,6 +131,7 @@
       type: "scatter",
       data: { datasets: datasets },
       options: {
+        locale: lang,  // numbers as the page writes them: «14,3» in ru and kk
         maintainAspectRatio: false,
         animation: false,
         scales: {

@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  // Chart.js writes numbers in this locale (the browser's by default): «14,3» in ru and kk.
+  function pageLanguage() {
+    return document.documentElement.lang || "ru";
+  }
+
   function figures(canvas) {
     var source = document.getElementById(canvas.dataset.source);
     return source ? JSON.parse(source.textContent) : null;
@@ -36,7 +41,7 @@
             borderDash: [8, 4], pointRadius: 0 }
         ]
       },
-      options: { animation: false, responsive: true, plugins: { legend: { position: "bottom" } },
+      options: { locale: pageLanguage(), animation: false, responsive: true, plugins: { legend: { position: "bottom" } },
         scales: { y: { title: { display: true, text: data.unit } } } }
     });
   }
@@ -55,7 +60,7 @@
             borderColor: "#198754", borderDash: [8, 4], pointRadius: 0 }
         ]
       },
-      options: { animation: false, responsive: true, plugins: { legend: { position: "bottom" } },
+      options: { locale: pageLanguage(), animation: false, responsive: true, plugins: { legend: { position: "bottom" } },
         scales: { y: { min: 0, max: 100 } } }
     });
   }
