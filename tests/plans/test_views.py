@@ -241,6 +241,26 @@ def test_a_reading_that_is_not_a_number_changes_nothing(client, specialist, acti
     assert LagReading.objects.get().value == Decimal(30)
 
 
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_reading_takes_a_decimal_comma_and_the_page_shows_one(
+    client, specialist, active_cycle, head, language
+):
+    specialist.language = language
+    specialist.save(update_fields=["language"])
+    plan, goal, _tactic = draft_with_goal(active_cycle, specialist, actor=head)
+    goal.start_value = Decimal("12345.5")
+    goal.save(update_fields=["start_value"])
+    client.force_login(specialist)
+    response = client.post(
+        reverse("plans:reading-save", args=[goal.pk]), {"week": "4", "value": "7,5"}, headers=HX
+    )
+    assert toast(response)["level"] == "success"
+    assert LagReading.objects.get().value == Decimal("7.5")
+    page = client.get(plan.get_absolute_url()).text
+    assert "7,50 рабочих дней" in page
+    assert "12\xa0345,50 → 20 рабочих дней" in page  # grouped with a non-breaking space
+
+
 def test_the_task_page_shows_the_goal_it_serves(client, specialist, approved):
     task = Task.objects.filter(plan_occurrence__isnull=False).first()
     client.force_login(specialist)
