@@ -27,6 +27,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -326,6 +328,19 @@ class Task(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:task-detail", args=[self.pk])
+
+    def source_document(self) -> str:
+        """The source document's number and date as an official writes them ("№ 21-08/568 от
+        31.07.2026"; kk puts the date first). The number is kept as typed, often with its own «№»."""
+        number = self.source_number.strip()
+        if number and "№" not in number:
+            number = f"№ {number}"
+        date = date_format(self.source_date, "d.m.Y") if self.source_date else ""
+        if number and date:
+            return gettext("%(number)s of %(date)s") % {"number": number, "date": date}
+        if date:
+            return gettext("of %(date)s") % {"date": date}
+        return number
 
     @property
     def is_open(self) -> bool:

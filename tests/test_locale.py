@@ -149,3 +149,68 @@ def test_library_catalogue_holds_every_string_the_packages_have(catalogue: str) 
     kept = {(e.msgctxt, e.msgid) for e in _entries(_po(catalogue))}
     assert wanted_keys - kept == set(), f"{catalogue}: run `make messages` and translate"
     assert kept - wanted_keys == set(), f"{catalogue}: run `make messages` to drop old strings"
+
+
+# A case ending glued to a placeholder («%(number)s-і», «%(date)s-дан», «{n}-ге») has to follow
+# the number's last sound, which a translation cannot know. A hyphen before a noun is the
+# ordinal («%(week)s-апта» = week 5), whose form does not depend on the number.
+GLUED_ENDING = re.compile(r"(?:%\([^)]*\)[sd]|\{[^}]*\})(-?[а-яәғқңөұүһі]+)", re.IGNORECASE)
+ORDINAL_NOUNS = ("апта", "тоқсан", "бет")
+GLOSSARY = LOCALE / "GLOSSARY.md"
+
+
+def _texts(e: polib.POEntry) -> list[str]:
+    return [e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values())
+
+
+def _glued(text: str) -> list[str]:
+    return [
+        m.group()
+        for m in GLUED_ENDING.finditer(text)
+        if not (m.group(1).startswith("-") and m.group(1)[1:].startswith(ORDINAL_NOUNS))
+    ]
+
+
+def test_glued_ending_is_found_and_ordinal_is_not() -> None:
+    assert _glued("%(pages)s беттің %(number)s-і") == ["%(number)s-і"]
+    assert _glued("%(start)s-дан %(target)s-ға") == ["%(start)s-дан", "%(target)s-ға"]
+    assert _glued("{n}-ге дейін") == ["{n}-ге"]
+    assert _glued("%(week)s-апта қорытындысы; %(year)s жылғы %(number)s-тоқсан") == []
+    assert _glued("%(date)s күнінен бастап, № %(number)s нұсқа") == []
+
+
+def test_kazakh_glues_no_case_ending_to_a_placeholder() -> None:
+    glued = [(e.msgid, text) for e in _entries(_po("kk")) for text in _texts(e) if _glued(text)]
+    assert glued == [], f"rephrase so no ending hangs on a placeholder: {glued}"
+
+
+def _forbidden() -> dict[str, list[tuple[str, str]]]:
+    """From locale/GLOSSARY.md's table: per language, (concept, forbidden form) pairs."""
+    rows = [line for line in GLOSSARY.read_text().splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    forbidden: dict[str, list[tuple[str, str]]] = {"ru": [], "kk": []}
+    for row in rows[1:]:
+        cells = dict(zip(header, (cell.strip() for cell in row.strip("|").split("|")), strict=True))
+        for lang in forbidden:
+            for form in re.findall(r"«([^»]+)»", cells[f"not in {lang}"]):
+                forbidden[lang].append((cells["concept (English msgid)"], form))
+    return forbidden
+
+
+def test_glossary_table_is_read() -> None:
+    forbidden = _forbidden()
+    assert ("reception (the single reception desk)", "рецепци") in forbidden["kk"]
+    assert ("bonus", "сыйақы") in forbidden["kk"]
+    assert ("score (the bonus score, My score)", "оценк") in forbidden["ru"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_catalogue_follows_the_glossary(lang: str) -> None:
+    texts = [(e.msgid, text) for e in _entries(_po(lang)) for text in _texts(e)]
+    found = [
+        (concept, form, msgid, text)
+        for concept, form in _forbidden()[lang]
+        for msgid, text in texts
+        if re.search(rf"(?<!\w){re.escape(form)}", text, re.IGNORECASE)
+    ]
+    assert found == [], f"{lang}: terms the glossary (locale/GLOSSARY.md) rules out: {found}"

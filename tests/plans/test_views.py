@@ -167,7 +167,7 @@ def test_a_second_active_cycle_is_refused_with_a_message(client, head, active_cy
 def test_the_plan_page_and_its_fragment(client, specialist, approved):
     client.force_login(specialist)
     page = client.get(approved.get_absolute_url())
-    assert "<html" in page.text and "Оценка недели" in page.text
+    assert "<html" in page.text and "Доля исполнения за неделю" in page.text
     assert page.text.count('data-testid="tactic-row"') == 1
     fragment = client.get(approved.get_absolute_url(), headers=HX)
     assert fragment.text.lstrip().startswith('<div id="plan-scorecard">')

@@ -254,7 +254,7 @@ def test_the_history_speaks_kazakh(clock, task, head, specialist, colleague):
         events = timeline(task)
     assert list(events[0].lines) == [
         "Басымдығы: Қалыпты → Шұғыл",
-        "Тең орындаушы қосылды: Касымова А.",
+        "Бірлесіп орындаушы қосылды: Касымова А.",
     ]
     assert list(events[1].lines) == ["Жауапты орындаушы: Касымова А. → Абенов Б."]
     assert list(events[2].lines) == ["тапсырма құрылды"]
