@@ -64,6 +64,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
         "first_name",
         "department",
         "position",
+        "position_kk",
         "is_active",
     )
     list_filter = ("department", "groups", "is_active", "is_staff")
@@ -75,6 +76,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
         "middle_name",
         "email",
         "position",
+        "position_kk",
     )
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
@@ -82,7 +84,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
             _("Personal info"),
             {"fields": ("last_name", "first_name", "middle_name", "email", "language")},
         ),
-        (_("Place in the akimat"), {"fields": ("department", "position")}),
+        (_("Place in the akimat"), {"fields": ("department", "position", "position_kk")}),
         *DjangoUserAdmin.fieldsets[2:],
     )
     add_fieldsets = (
@@ -96,6 +98,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
                     "first_name",
                     "department",
                     "position",
+                    "position_kk",
                     "password1",
                     "password2",
                 ),
@@ -178,6 +181,7 @@ class BonusPolicyAdmin(PortalAdmin):
         "penalty_move",
         "cap",
         "note",
+        "note_kk",
     )
     date_hierarchy = "valid_from"
 
