@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from akimat.calendar import ensure_calendar
@@ -179,7 +180,10 @@ def _seed_directorates(numbers: list[int], password: str) -> int:
     for department in by_slug.values():
         department.head_id = ids[f"head.{department.slug}"]
     bulk_update_with_history(
-        list(by_slug.values()), Department, ["head"], default_change_reason="demo data"
+        list(by_slug.values()),
+        Department,
+        ["head"],
+        default_change_reason=gettext_noop("demo data"),
     )
     return len(users)
 

@@ -49,7 +49,7 @@ def _default_policy(db):
 def test_the_default_policy_made_again_is_the_one_the_migration_made():
     frozen = importlib.import_module("akimat.migrations.0004_default_bonus_policy").DEFAULT
     kazakh = importlib.import_module("akimat.migrations.0012_bilingual_position_and_policy_note")
-    assert kazakh.NOTE == frozen["note"]
+    assert frozen["note"] == kazakh.NOTE
     assert {**frozen, "note_kk": kazakh.NOTE_KK} == scoring.DEFAULT_POLICY
 
 

@@ -45,7 +45,11 @@ class Source:
 
     def directory(self) -> Path:
         module = import_module(self.package)
-        return Path(module.__file__ or "").parent / ("conf" if self.package == "django" else "") / "locale"
+        return (
+            Path(module.__file__ or "").parent
+            / ("conf" if self.package == "django" else "")
+            / "locale"
+        )
 
     def catalogue(self, language: str) -> polib.POFile | None:
         path = self.directory() / language / "LC_MESSAGES" / f"{self.domain}.po"
@@ -150,7 +154,7 @@ def update(language: str, domain: str) -> tuple[int, int]:
             entry.msgstr, entry.msgstr_plural = kept.msgstr, kept.msgstr_plural
             entry.tcomment = kept.tcomment
         elif entry.msgid_plural:
-            entry.msgstr_plural = {i: "" for i in range(nplurals)}
+            entry.msgstr_plural = dict.fromkeys(range(nplurals), "")
         po.append(entry)
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
