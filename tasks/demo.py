@@ -660,7 +660,7 @@ class _Planner:
             created_day = created // W
         number, doc_date = "", None
         if source == Source.INSTRUCTION:
-            number = f"№ {rng.randint(10, 25)}-{rng.randint(1, 12):02d}/{rng.randint(100, 4999)}"
+            number = f"{rng.randint(10, 25)}-{rng.randint(1, 12):02d}/{rng.randint(100, 4999)}"
             doc_date = clock.days[max(created_day - rng.randint(0, 2), 0)]
         elif source == Source.LETTER:
             doc_date = clock.days[max(created_day - rng.randint(0, 3), 0)]
