@@ -56,7 +56,7 @@ format: install-dev
 
 ## Rebuild the translation catalogues (needs GNU gettext: apt-get install gettext).
 messages: install-dev
-	$(PY) manage.py makemessages --locale ru --locale kk --locale en --ignore ".venv/*" --ignore "static/vendor/*" --ignore "tests/*" --no-obsolete
+	$(PY) manage.py makemessages --locale ru --locale kk --locale en --ignore ".venv/*" --ignore "static/vendor/*" --ignore "tests/*" --ignore "templates/simple_history/*" --no-obsolete
 	$(PY) manage.py library_messages
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 

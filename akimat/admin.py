@@ -82,6 +82,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
         "first_name",
         "department",
         "position",
+        "position_kk",
         "is_active",
     )
     list_filter = ("department", "groups", "is_active", "is_staff")
@@ -93,6 +94,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
         "middle_name",
         "email",
         "position",
+        "position_kk",
     )
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
@@ -100,7 +102,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
             _("Personal info"),
             {"fields": ("last_name", "first_name", "middle_name", "email", "language")},
         ),
-        (_("Place in the akimat"), {"fields": ("department", "position")}),
+        (_("Place in the akimat"), {"fields": ("department", "position", "position_kk")}),
         *DjangoUserAdmin.fieldsets[2:],
     )
     add_fieldsets = (
@@ -114,6 +116,7 @@ class UserAdmin(DjangoUserAdmin, PortalAdmin):
                     "first_name",
                     "department",
                     "position",
+                    "position_kk",
                     "password1",
                     "password2",
                 ),
@@ -196,6 +199,7 @@ class BonusPolicyAdmin(PortalAdmin):
         "penalty_move",
         "cap",
         "note",
+        "note_kk",
     )
     date_hierarchy = "valid_from"
 

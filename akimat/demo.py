@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from akimat.calendar import ensure_calendar
@@ -53,11 +54,12 @@ FATHERS = [
     "Нурлан", "Серик", "Болат", "Марат", "Ерлан", "Кайрат", "Асхат", "Булат", "Талгат",
     "Бахыт", "Виктор", "Александр", "Сергей", "Жомарт", "Канат", "Ержан",
 ]  # fmt: skip
+# Positions in Russian and Kazakh (the portal keeps data in both official languages).
 POSITIONS = {
-    "head": "Руководитель управления",
-    "deputy_head": "Заместитель руководителя управления",
-    "chief": "Главный специалист",
-    "lead": "Ведущий специалист",
+    "head": ("Руководитель управления", "Басқарма басшысы"),
+    "deputy_head": ("Заместитель руководителя управления", "Басқарма басшысының орынбасары"),
+    "chief": ("Главный специалист", "Бас маман"),
+    "lead": ("Ведущий специалист", "Жетекші маман"),
 }
 INVARIABLE_SURNAMES = {"Ким", "Пак", "Ли"}
 
@@ -68,7 +70,7 @@ class Person:
     last_name: str
     first_name: str
     middle_name: str
-    position: str
+    position: tuple[str, str]  # Russian, Kazakh
     role: str
 
 
@@ -86,7 +88,7 @@ def _patronymic(father: str, female: bool) -> str:
     return stem + ("евич" if soft else "ович")
 
 
-def _person(rng: random.Random, username: str, position: str, role: str) -> Person:
+def _person(rng: random.Random, username: str, position: tuple[str, str], role: str) -> Person:
     female = rng.random() < 0.5
     first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
     return Person(
@@ -125,9 +127,9 @@ def directorate_names(number: int) -> tuple[str, str, str]:
 
 
 ORGANISATION_PEOPLE = [
-    Person("deputy", "Жумин", "Данат", "Болатович", "Заместитель акима города", Role.DEPUTY),
-    Person("reception", "Сапарова", "Айгерим", "Маратовна", "Специалист единой рецепции", Role.RECEPTIONIST),
-    Person("methodologist", "Евниева", "Жанар", "Армановна", "Методолог Академии государственного управления", Role.METHODOLOGIST),
+    Person("deputy", "Жумин", "Данат", "Болатович", ("Заместитель акима города", "Қала әкімінің орынбасары"), Role.DEPUTY),
+    Person("reception", "Сапарова", "Айгерим", "Маратовна", ("Специалист единой рецепции", "Бірыңғай қабылдау орнының маманы"), Role.RECEPTIONIST),
+    Person("methodologist", "Евниева", "Жанар", "Армановна", ("Методолог Академии государственного управления", "Мемлекеттік басқару академиясының әдіснамашысы"), Role.METHODOLOGIST),
 ]  # fmt: skip
 
 
@@ -137,7 +139,8 @@ def _user(person: Person, password: str, department: Department | None) -> User:
         last_name=person.last_name,
         first_name=person.first_name,
         middle_name=person.middle_name,
-        position=person.position,
+        position=person.position[0],
+        position_kk=person.position[1],
         email=f"{person.username}@{EMAIL_DOMAIN}",
         department=department,
         password=password,
@@ -177,7 +180,10 @@ def _seed_directorates(numbers: list[int], password: str) -> int:
     for department in by_slug.values():
         department.head_id = ids[f"head.{department.slug}"]
     bulk_update_with_history(
-        list(by_slug.values()), Department, ["head"], default_change_reason="demo data"
+        list(by_slug.values()),
+        Department,
+        ["head"],
+        default_change_reason=gettext_noop("demo data"),
     )
     return len(users)
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from akimat import cleaning
 from akimat.models import PersonSnapshot, Role, ScoreDispute, User
@@ -82,7 +83,7 @@ def open_dispute(*, person: User, date: dt.date, comment: str) -> ScoreDispute:
     ).exists():
         raise waiting
     dispute = ScoreDispute(person=person, date=date, comment=text)
-    dispute._change_reason = "score disputed"  # type: ignore[attr-defined]
+    dispute._change_reason = gettext_noop("score disputed")  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             dispute.save()
@@ -107,6 +108,6 @@ def answer_dispute(*, dispute: ScoreDispute, actor: User, answer: str) -> ScoreD
     dispute.answered_by = actor
     dispute.answered_at = timezone.now()
     dispute.status = ScoreDispute.Status.ANSWERED
-    dispute._change_reason = "dispute answered"  # type: ignore[attr-defined]
+    dispute._change_reason = gettext_noop("dispute answered")  # type: ignore[attr-defined]
     dispute.save(update_fields=["answer", "answered_by", "answered_at", "status"])
     return dispute

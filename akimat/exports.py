@@ -1,7 +1,9 @@
 """A table as a CSV or XLSX download: a header row, the lines, and a total as the last line.
 
 Shared by every export of a table (the reception's statistics, the dashboard, the logbook), so
-the rule that no text cell runs as a spreadsheet formula has this one home.
+the rule that no text cell runs as a spreadsheet formula has this one home. A CSV is written for
+Excel in the reader's language: in Russian and Kazakh locales Excel separates cells with ";" (the
+comma is the decimal separator there), in English with ",".
 """
 
 from __future__ import annotations
@@ -9,31 +11,48 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
+from django.conf import settings
+from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 # What makes Excel or LibreOffice read a text cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The byte-order mark: without it Excel reads a UTF-8 file as the locale's code page.
+BOM = "\ufeff"
 
 
-def csv_cell(value: object) -> object:
+def uses_decimal_comma() -> bool:
+    """Whether the active language writes 7,5 (Russian, Kazakh) rather than 7.5 (English)."""
+    return not (get_language() or settings.LANGUAGE_CODE).startswith("en")
+
+
+def csv_cell(value: object, *, decimal_comma: bool = False) -> object:
     """A value as a CSV cell: None is empty; text a spreadsheet would run as a formula gets a
-    leading quote, so it shows as typed. Numbers stay numbers (-5 is a figure, not a formula)."""
+    leading quote, so it shows as typed. Numbers stay numbers (-5 is a figure, not a formula);
+    fractions take a decimal comma when `decimal_comma`, as Excel in that locale reads them."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    if decimal_comma and isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
     return value
 
 
 def csv_text(headers: Sequence[str], lines: Iterable[Sequence[object]]) -> str:
-    """The table as CSV text, every cell through `csv_cell`."""
+    """The table as CSV text for Excel in the active language, with a byte-order mark: ";"
+    between cells and decimal commas in Russian and Kazakh, "," and decimal points in English.
+    Every cell goes through `csv_cell`; a cell holding the separator is quoted."""
+    comma = uses_decimal_comma()
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=";" if comma else ",")
     writer.writerow([csv_cell(header) for header in headers])
     for line in lines:
-        writer.writerow([csv_cell(value) for value in line])
+        writer.writerow([csv_cell(value, decimal_comma=comma) for value in line])
     return out.getvalue()
 
 

@@ -33,6 +33,12 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+def in_language(ru: str, kk: str) -> str:
+    """Data kept in both official languages, as the active language shows it: the Kazakh on a
+    Kazakh page when there is one, the Russian otherwise."""
+    return kk if kk and get_language() == Language.KK else ru
+
+
 class DepartmentQuerySet(models.QuerySet["Department"]):
     def watched_by(self, user: User) -> DepartmentQuerySet:
         """The directorates a person oversees (their boards, stand-ups and the dashboard): every
@@ -73,7 +79,7 @@ class Department(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language (Kazakh for kk, Russian otherwise)."""
-        return self.name_kk if get_language() == Language.KK else self.name_ru
+        return in_language(self.name_ru, self.name_kk)
 
 
 class User(AbstractUser):
@@ -89,6 +95,7 @@ class User(AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
+    position_kk = models.CharField(_("position in Kazakh"), max_length=200, blank=True)
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.RU
     )
@@ -112,6 +119,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.first_name or self.username
+
+    @property
+    def localised_position(self) -> str:
+        """The position in the active language (`position` is the Russian)."""
+        return in_language(self.position, self.position_kk)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -323,6 +335,7 @@ class BonusPolicy(models.Model):
     )
     cap = models.DecimalField(_("cap"), max_digits=6, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    note_kk = models.CharField(_("note in Kazakh"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     objects = BonusPolicyQuerySet.as_manager()
@@ -344,6 +357,11 @@ class BonusPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Bonus policy from %(date)s") % {"date": f"{self.valid_from:%d.%m.%Y}"})
+
+    @property
+    def localised_note(self) -> str:
+        """The note in the active language (`note` is the Russian)."""
+        return in_language(self.note, self.note_kk)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -530,7 +530,8 @@ def _params(
     }
 
 
-# The policy the migrations create (akimat/migrations/0004 keeps its own frozen copy).
+# The policy the migrations create (akimat/migrations/0004 and 0012, its Kazakh note, keep
+# their own frozen copies).
 DEFAULT_POLICY = {
     "valid_from": dt.date(2000, 1, 1),
     "weight_on_time": Decimal(60),
@@ -542,6 +543,9 @@ DEFAULT_POLICY = {
     "note": "По умолчанию: 60 баллов за долю выполненного в срок, 40 — за оценку исполнения "
     "недели, минус 2 за каждую просроченную задачу и 1 за каждый перенос срока в цикле; "
     "итог от 0 до 100.",
+    "note_kk": "Әдепкі бойынша: мерзімінде орындалғандар үлесі үшін 60 балл, апта орындалу бағасы "
+    "үшін 40 балл; циклдегі әр мерзімі өткен тапсырма үшін 2 балл және әр мерзімді ауыстыру үшін "
+    "1 балл шегеріледі; қорытынды 0 мен 100 аралығында.",
 }
 
 

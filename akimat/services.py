@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from akimat.models import Language, User
 
@@ -13,5 +14,5 @@ def set_user_language(*, user: User, language: str) -> None:
     if user.language == language:
         return
     user.language = language
-    user._change_reason = "language switch"
+    user._change_reason = gettext_noop("language switch")
     user.save(update_fields=["language"])

@@ -110,6 +110,7 @@ def people(request: HtmxRequest) -> HttpResponse:
             | Q(first_name__icontains=word)
             | Q(middle_name__icontains=word)
             | Q(position__icontains=word)
+            | Q(position_kk__icontains=word)
             | Q(username__icontains=word)
         )
     results = list(found[: PEOPLE_PAGE_SIZE + 1])

@@ -111,7 +111,7 @@ def _export(rows, total, today, kind: str) -> HttpResponse:  # type: ignore[no-u
     name = f"dashboard-{today:%Y%m%d}"
     if kind == "csv":
         response = HttpResponse(
-            "\ufeff" + dashboard.as_csv(rows, total), content_type="text/csv; charset=utf-8"
+            dashboard.as_csv(rows, total), content_type="text/csv; charset=utf-8"
         )
     else:
         response = HttpResponse(

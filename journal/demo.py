@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from akimat.calendar import is_working_day
 from akimat.models import Department, User
@@ -303,7 +304,7 @@ def _indicators(today: dt.date) -> int:
                 indicator.target_value = (indicator.baseline_value * Decimal("0.75")).quantize(
                     Decimal("0.01")
                 )
-        indicator._change_reason = "demo data"
+        indicator._change_reason = gettext_noop("demo data")
         indicator.save()
         created += 1
         if source == Source.MEETINGS:

@@ -214,7 +214,7 @@ def _url(entry: Entry) -> str:
 
 
 def to_csv(rows: list[Entry]) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so that Excel reads the Cyrillic."""
+    """CSV in UTF-8 for Excel in the active language (see akimat.exports.csv_text)."""
     headers = [
         _("Date"), _("Time"), _("Kind"), _("Title"), _("Text"), _("Tags"),
         _("Duration, minutes"), _("Participants"), _("About directorates"),
@@ -230,7 +230,7 @@ def to_csv(rows: list[Entry]) -> bytes:
         for entry in rows
         for when in [timezone.localtime(entry.occurred_at)]
     )  # fmt: skip
-    return ("\ufeff" + exports.csv_text(headers, lines)).encode("utf-8")
+    return exports.csv_text(headers, lines).encode("utf-8")
 
 
 def _clean(text: str) -> str:

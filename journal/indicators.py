@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from akimat.models import User
 from journal.models import Entry, Indicator, Kind, Reading, Source
@@ -131,7 +132,7 @@ def compute_indicator(
         reading.value = value
         reading.entered_by = actor
         reading.entered_at = timezone.now()
-        reading._change_reason = "computed"
+        reading._change_reason = gettext_noop("computed")
         reading._history_user = actor
         reading.save()
         written += 1

@@ -19,12 +19,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from akimat.cleaning import stored_file_name
-from akimat.models import Language, Role, User
+from akimat.models import Language, Role, User, in_language
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 100_000
@@ -327,11 +326,11 @@ class Indicator(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_kk if get_language() == Language.KK else self.name_ru
+        return in_language(self.name_ru, self.name_kk)
 
     @property
     def unit(self) -> str:
-        return self.unit_kk if get_language() == Language.KK else self.unit_ru
+        return in_language(self.unit_ru, self.unit_kk)
 
     @property
     def is_computed(self) -> bool:

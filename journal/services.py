@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from akimat.cleaning import display_file_name
 from akimat.models import Department, Role, User
@@ -167,7 +168,7 @@ def tags_for(names: Sequence[str]) -> list[Tag]:
         try:
             with transaction.atomic():
                 tag = Tag(name=name)
-                tag._change_reason = "created with an entry"
+                tag._change_reason = gettext_noop("created with an entry")
                 tag.save()
         except IntegrityError:  # created by someone else a moment ago
             tag = Tag.objects.annotate(lowered=Lower("name")).get(lowered=key)
@@ -255,7 +256,7 @@ def create_entry(
         search_document=search_document(title, body, tag_names),
         created_at=min(written_at or timezone.now(), timezone.now()),
     )
-    entry._change_reason = "written"
+    entry._change_reason = gettext_noop("written")
     entry._history_user = author
     entry._history_date = entry.created_at
     entry.save()
@@ -357,7 +358,7 @@ def update_entry(
     )
     current.search_document = search_document(title, body, tag_names)
     current.version += 1
-    current._change_reason = "edited"
+    current._change_reason = gettext_noop("edited")
     current._history_user = actor
     current.save(update_fields=[*fields, "search_document", "version"])
     current.tags.set(tags_for(tag_names))
@@ -384,7 +385,7 @@ def withdraw_entry(*, entry: Entry, actor: User, reason: str) -> Entry:
     current.withdrawn_by = actor
     current.withdrawal_reason = reason
     current.version += 1
-    current._change_reason = "withdrawn"
+    current._change_reason = gettext_noop("withdrawn")
     current._history_user = actor
     current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "version"])
     return current
@@ -437,7 +438,7 @@ def record_reading(
     reading.is_computed = False
     reading.entered_by = actor
     reading.entered_at = timezone.now()
-    reading._change_reason = "entered by hand"
+    reading._change_reason = gettext_noop("entered by hand")
     reading._history_user = actor
     reading.save()
     return reading

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from akimat.calendar import ensure_calendar
@@ -320,7 +321,9 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
     people = {u.username: u for u in User.objects.filter(department=department, is_active=True)}
     cycle = Cycle(department=department, start=start, status=Cycle.Status.ACTIVE, created_by=head)
     cycle.created_at = _at(start - dt.timedelta(days=14), 10)
-    bulk_create_with_history([cycle], Cycle, default_user=head, default_change_reason="demo data")
+    bulk_create_with_history(
+        [cycle], Cycle, default_user=head, default_change_reason=gettext_noop("demo data")
+    )
     cycle = Cycle.objects.get(department=department, start=start)
     writer = _Writer(cycle, now, rng)
     approved_at = _at(start - dt.timedelta(days=3), 11)
@@ -349,7 +352,10 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
             )
         )  # fmt: skip
     plans = bulk_create_with_history(
-        [directorate, *individual], Plan, default_user=head, default_change_reason="demo data"
+        [directorate, *individual],
+        Plan,
+        default_user=head,
+        default_change_reason=gettext_noop("demo data"),
     )
     plans = list(Plan.objects.filter(cycle=cycle).select_related("owner"))
     directorate = next(p for p in plans if p.is_directorate)
@@ -379,7 +385,9 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
             goals.append(goal)
             weeks = list(range(1, 13)) if position == 0 else rng.choice([EVEN, ODD])
             tactic_specs.append((goal, tactic_title, weekday, weeks, plan.owner))
-    bulk_create_with_history(goals, Goal, default_user=head, default_change_reason="demo data")
+    bulk_create_with_history(
+        goals, Goal, default_user=head, default_change_reason=gettext_noop("demo data")
+    )
     saved_goals = {
         (g.plan_id, g.position): g
         for g in Goal.objects.filter(plan__cycle=cycle).select_related("plan__owner")
@@ -388,7 +396,9 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
         Tactic(goal=saved_goals[(g.plan_id, g.position)], title=title, responsible=who, weekday=weekday, weeks=weeks, position=n)
         for n, (g, title, weekday, weeks, who) in enumerate(tactic_specs)
     ]  # fmt: skip
-    bulk_create_with_history(tactics, Tactic, default_user=head, default_change_reason="demo data")
+    bulk_create_with_history(
+        tactics, Tactic, default_user=head, default_change_reason=gettext_noop("demo data")
+    )
     tactics = list(
         Tactic.objects.filter(goal__plan__cycle=cycle).select_related(
             "goal__plan__owner", "responsible", "goal"
@@ -407,7 +417,7 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
     }
     readings = _readings(list(saved_goals.values()), rng, head, reliable)
     bulk_create_with_history(
-        readings, LagReading, default_user=head, default_change_reason="demo data"
+        readings, LagReading, default_user=head, default_change_reason=gettext_noop("demo data")
     )
     reviews = []
     for week in range(1, CURRENT_WEEK):
@@ -437,7 +447,9 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
             updated_at=_at(cycle.week_bounds(6)[0] + dt.timedelta(days=4), 18),
         )
     )  # fmt: skip
-    bulk_create_with_history(reviews, Review, default_user=head, default_change_reason="demo data")
+    bulk_create_with_history(
+        reviews, Review, default_user=head, default_change_reason=gettext_noop("demo data")
+    )
     return len(plans), made
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from akimat.calendar import ensure_calendar
 from akimat.models import CalendarDay, Department, Role, User
@@ -38,6 +39,13 @@ from plans.models import (
 )
 from tasks import services as task_services
 from tasks.models import Source, Status
+
+# A review's change reason by its kind (stored in English, shown translated).
+REVIEWED = {
+    Review.Kind.WEEKLY: gettext_noop("weekly review"),
+    Review.Kind.MIDCYCLE: gettext_noop("midcycle review"),
+    Review.Kind.FINAL: gettext_noop("final review"),
+}
 
 # --- who may do what ---------------------------------------------------------------------------
 
@@ -161,7 +169,7 @@ def open_cycle(
                 }
             }
         )
-    _history(cycle, actor, "opened")
+    _history(cycle, actor, gettext_noop("opened"))
     cycle.save()
     return cycle
 
@@ -190,7 +198,7 @@ def activate_cycle(*, cycle: Cycle, actor: User) -> Cycle:
             _("Another cycle of this directorate is active: move it to review first.")
         )
     cycle.status = Cycle.Status.ACTIVE
-    _history(cycle, actor, "activated")
+    _history(cycle, actor, gettext_noop("activated"))
     try:
         with transaction.atomic():
             cycle.save(update_fields=["status"])
@@ -210,7 +218,7 @@ def start_review(*, cycle: Cycle, actor: User) -> Cycle:
             _("The review week starts on %(date)s.") % {"date": _date(cycle.review_start)}
         )
     cycle.status = Cycle.Status.REVIEW
-    _history(cycle, actor, "review")
+    _history(cycle, actor, gettext_noop("review"))
     cycle.save(update_fields=["status"])
     return cycle
 
@@ -249,7 +257,7 @@ def close_cycle(
         raise ValidationError(_("Only this cycle's unfinished tactics can be carried over."))
     cycle.status = Cycle.Status.CLOSED
     cycle.closed_at = timezone.now()
-    _history(cycle, actor, "closed")
+    _history(cycle, actor, gettext_noop("closed"))
     cycle.save(update_fields=["status", "closed_at"])
     if not chosen:
         return None
@@ -282,7 +290,7 @@ def _carry_over(tactics: Sequence[Tactic], *, into: Cycle, actor: User) -> None:
         key = (old_plan.kind, old_plan.owner_id)
         if key not in plans:
             plan = Plan(cycle=into, kind=old_plan.kind, owner=old_plan.owner, created_by=actor)
-            _history(plan, actor, "carried over")
+            _history(plan, actor, gettext_noop("carried over"))
             plan.save()
             plans[key] = plan
         plan = plans[key]
@@ -310,7 +318,7 @@ def _carry_over(tactics: Sequence[Tactic], *, into: Cycle, actor: User) -> None:
             )
             if goal.start_value == goal.target_value:
                 goal.start_value = old.start_value
-            _history(goal, actor, "carried over")
+            _history(goal, actor, gettext_noop("carried over"))
             goal.save()
         goals[tactic.goal_id] = goal
         copy = Tactic(
@@ -322,7 +330,7 @@ def _carry_over(tactics: Sequence[Tactic], *, into: Cycle, actor: User) -> None:
             position=tactic.position,
             carried_from=tactic,
         )
-        _history(copy, actor, "carried over")
+        _history(copy, actor, gettext_noop("carried over"))
         copy.save()
 
 
@@ -362,7 +370,7 @@ def create_plan(*, cycle: Cycle, actor: User, owner: User | None) -> Plan:
     if Plan.objects.filter(cycle=cycle, kind=kind, owner=owner).exists():
         raise ValidationError(_("This plan already exists."))
     plan = Plan(cycle=cycle, kind=kind, owner=owner, created_by=actor)
-    _history(plan, actor, "drafted")
+    _history(plan, actor, gettext_noop("drafted"))
     plan.save()
     return plan
 
@@ -399,7 +407,7 @@ def submit_plan(*, plan: Plan, actor: User) -> Plan:
     plan.status = Plan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.version += 1
-    _history(plan, actor, "submitted")
+    _history(plan, actor, gettext_noop("submitted"))
     plan.save(update_fields=["status", "submitted_at", "version"])
     return plan
 
@@ -414,7 +422,7 @@ def return_plan(*, plan: Plan, actor: User, reason: str) -> Plan:
     plan.return_reason = _text(reason, field="reason", required=True)
     plan.status = Plan.Status.DRAFT
     plan.version += 1
-    _history(plan, actor, "returned")
+    _history(plan, actor, gettext_noop("returned"))
     plan.save(update_fields=["status", "return_reason", "version"])
     return plan
 
@@ -441,7 +449,7 @@ def approve_plan(*, plan: Plan, actor: User) -> int:
     plan.approved_at = timezone.now()
     plan.return_reason = ""
     plan.version += 1
-    _history(plan, actor, "approved")
+    _history(plan, actor, gettext_noop("approved"))
     plan.save(update_fields=["status", "approved_by", "approved_at", "return_reason", "version"])
     tactics = Tactic.objects.filter(goal__plan=plan, is_active=True).select_related(
         "responsible", "goal"
@@ -629,7 +637,7 @@ def add_goal(
             title=title, why=why, unit=unit, start_value=start_value, target_value=target_value
         ),
     )
-    _history(goal, actor, "added")
+    _history(goal, actor, gettext_noop("added"))
     goal.save()
     return goal
 
@@ -663,7 +671,7 @@ def update_goal(
         setattr(goal, name, value)
     goal.weight = weight
     goal.version += 1
-    _history(goal, actor, "edited")
+    _history(goal, actor, gettext_noop("edited"))
     goal.save()
     return goal
 
@@ -692,10 +700,10 @@ def set_weights(
         if goal.weight != weights[goal.pk]:
             goal.weight = weights[goal.pk]
             goal.version += 1
-            _history(goal, actor, "weights")
+            _history(goal, actor, gettext_noop("weights"))
             goal.save(update_fields=["weight", "version"])
     plan.version += 1
-    _history(plan, actor, "weights")
+    _history(plan, actor, gettext_noop("weights"))
     plan.save(update_fields=["version"])
 
 
@@ -738,10 +746,10 @@ def record_reading(
     reading.value = value
     reading.entered_by = actor
     reading.entered_at = timezone.now()
-    _history(reading, actor, "reading")
+    _history(reading, actor, gettext_noop("reading"))
     reading.save()
     goal.version += 1
-    _history(goal, actor, "reading")
+    _history(goal, actor, gettext_noop("reading"))
     goal.save(update_fields=["version"])
     return reading
 
@@ -789,7 +797,7 @@ def add_tactic(
         position=goal.tactics.count(),
         **_tactic_values(plan, title=title, responsible=responsible, weekday=weekday, weeks=weeks),
     )
-    _history(tactic, actor, "added")
+    _history(tactic, actor, gettext_noop("added"))
     tactic.save()
     if plan.status == Plan.Status.APPROVED:
         cycle = plan.cycle
@@ -827,7 +835,7 @@ def update_tactic(
     ).items():
         setattr(tactic, name, value)
     tactic.version += 1
-    _history(tactic, actor, "edited")
+    _history(tactic, actor, gettext_noop("edited"))
     tactic.save()
     if plan.status == Plan.Status.APPROVED:
         made = _replace_future(
@@ -851,7 +859,7 @@ def remove_tactic(*, tactic: Tactic, actor: User, version: int | None = None) ->
         return
     tactic.is_active = False
     tactic.version += 1
-    _history(tactic, actor, "stopped")
+    _history(tactic, actor, gettext_noop("stopped"))
     tactic.save(update_fields=["is_active", "version"])
     _replace_future(tactic, cycle=plan.cycle, calendar=WeekCalendar(plan.cycle), actor=actor)
 
@@ -915,6 +923,6 @@ def save_review(
         card = scores.plan_scorecard(plan)
         review.average_score = card.average_score
         review.progress = [{"goal": g.goal.title, "progress": g.progress} for g in card.goals]
-    _history(review, actor, f"{kind} review")
+    _history(review, actor, REVIEWED[kind])
     review.save()
     return review

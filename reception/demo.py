@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from akimat.calendar import add_working_days, ensure_calendar
@@ -160,7 +161,7 @@ def _visitor_pool(receptionist: User) -> list[Visitor]:
                 consent_recorded_by=receptionist,
             )
         )
-    bulk_create_with_history(people, Visitor, default_change_reason="demo data")
+    bulk_create_with_history(people, Visitor, default_change_reason=gettext_noop("demo data"))
     return list(Visitor.objects.filter(consent_recorded_by=receptionist).order_by("pk"))
 
 
@@ -176,7 +177,7 @@ def _catalogue() -> int:
             department=departments[slug], prefix=prefix, name_ru=ru, name_kk=kk,
             service_minutes=minutes, wait_minutes=wait, legal_term_days=term, position=position,
         )  # fmt: skip
-        service._change_reason = "demo data"
+        service._change_reason = gettext_noop("demo data")
         service.save()
         bulk_create_with_history(
             [
@@ -260,7 +261,7 @@ def _officials() -> dict[str, User]:
 
 
 def _save_day(plan: _Day, visits: list[Visit]) -> list[Visit]:
-    bulk_create_with_history(visits, Visit, default_change_reason="demo data")
+    bulk_create_with_history(visits, Visit, default_change_reason=gettext_noop("demo data"))
     saved = list(
         Visit.objects.filter(day=plan.day).select_related(
             "service__department", "visitor", "desk", "official"
@@ -343,7 +344,7 @@ def _seed_today(
             Q(official=official) | Q(desk=desks[number]), closed_at__isnull=True
         ):
             stale.closed_at = start
-            stale._change_reason = "demo data: closed for the new day"
+            stale._change_reason = gettext_noop("demo data: closed for the new day")
             stale.save(update_fields=["closed_at"])
         shift = Shift.objects.create(desk=desks[number], official=official, opened_at=start)
         shift.services.set(Service.objects.filter(department=official.department, is_active=True))

@@ -15,12 +15,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from akimat.identifiers import mask_identifier, validate_bin, validate_iin
-from akimat.models import Language
+from akimat.models import Language, in_language
 
 NAME_MAX_LENGTH = 200
 PURPOSE_MAX_LENGTH = 300
@@ -38,7 +37,7 @@ class Localised(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_kk if get_language() == Language.KK else self.name_ru
+        return in_language(self.name_ru, self.name_kk)
 
 
 class VisitorKind(models.TextChoices):

@@ -15,8 +15,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from akimat.calendar import add_working_days
+from akimat.change_reasons import with_data
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text
 from akimat.identifiers import validate_bin, validate_iin
 from akimat.models import Language, User
@@ -44,6 +46,14 @@ from reception.models import (
 )
 from tasks import services as task_services
 from tasks.models import Source, Status
+
+# A finished visit's change reason by its outcome (stored in English, shown translated).
+FINISHED = {
+    Outcome.RESOLVED: gettext_noop("finished: resolved"),
+    Outcome.CONSULTATION: gettext_noop("finished: consultation given"),
+    Outcome.NEEDS_DOCUMENTS: gettext_noop("finished: needs documents"),
+    Outcome.REDIRECTED: gettext_noop("finished: redirected"),
+}
 
 # --- small helpers ---------------------------------------------------------------------------
 
@@ -174,7 +184,7 @@ def _organisation(name: str, bin_: str, actor: User) -> Organisation | None:
         if not name:
             raise ValidationError({"organisation_name": _("Enter the organisation's name.")})
         found = Organisation(name=name, bin=bin_)
-        found._change_reason = "registered at the reception"
+        found._change_reason = gettext_noop("registered at the reception")
         found._history_user = actor
         try:
             with transaction.atomic():
@@ -186,7 +196,7 @@ def _organisation(name: str, bin_: str, actor: User) -> Organisation | None:
             found = Organisation.objects.get(bin=bin_)
     elif name and found.name != name:
         found.name = name
-        found._change_reason = "name corrected at the reception"
+        found._change_reason = gettext_noop("name corrected at the reception")
         found._history_user = actor
         found.save(update_fields=["name"])
     return found
@@ -218,7 +228,7 @@ def _visitor(
             consent_at=now,
             consent_recorded_by=actor,
         )
-        visitor._change_reason = "registered with consent"
+        visitor._change_reason = gettext_noop("registered with consent")
         visitor._history_user = actor
         try:
             with transaction.atomic():
@@ -253,7 +263,7 @@ def _visitor(
         visitor.language = language
         changed.append("language")
     if changed:
-        visitor._change_reason = "details updated at the reception"
+        visitor._change_reason = gettext_noop("details updated at the reception")
         visitor._history_user = actor
         visitor.save(update_fields=changed)
     return visitor
@@ -347,7 +357,7 @@ def register_visit(
         )
         # The number last: the counter row stays locked only for the insert that follows.
         visit.number = _next_number(day, service.prefix)
-        visit._change_reason = "registered"
+        visit._change_reason = gettext_noop("registered")
         visit._history_user = receptionist
         visit._history_date = now
         visit.save()
@@ -372,7 +382,7 @@ def _close_stale_shifts(*, official: User, desk: Desk, today: dt.date) -> None:
         Q(official=official) | Q(desk=desk), closed_at__isnull=True, opened_at__lt=start_of_today
     ):
         shift.closed_at = start_of_today
-        shift._change_reason = "closed: left open overnight"
+        shift._change_reason = gettext_noop("closed: left open overnight")
         shift.save(update_fields=["closed_at"])
 
 
@@ -407,7 +417,7 @@ def open_desk(
             }
         )
     shift = Shift(desk=desk, official=official, opened_at=now)
-    shift._change_reason = "opened"
+    shift._change_reason = gettext_noop("opened")
     shift._history_user = official
     try:
         with transaction.atomic():
@@ -434,10 +444,14 @@ def close_desk(*, official: User, now: dt.datetime | None = None) -> Shift:
     ):
         visit.status, visit.desk, visit.official = VisitStatus.WAITING, None, None
         _save(
-            visit, official, "back to the queue: desk closed", ["status", "desk", "official"], now
+            visit,
+            official,
+            gettext_noop("back to the queue: desk closed"),
+            ["status", "desk", "official"],
+            now,
         )
     shift.closed_at = now
-    shift._change_reason = "closed"
+    shift._change_reason = gettext_noop("closed")
     shift._history_user = official
     shift.save(update_fields=["closed_at"])
     return shift
@@ -485,7 +499,7 @@ def call_next(*, official: User, now: dt.datetime | None = None) -> Visit:
     return _save(
         candidate,
         official,
-        f"called to {shift.desk}",
+        with_data(gettext_noop("called to the desk"), shift.desk.number),
         ["status", "desk", "official", "called_at", "first_called_at"],
         now,
     )
@@ -508,7 +522,7 @@ def start_service(*, official: User, visit: Visit, now: dt.datetime | None = Non
     visit = _locked(visit)
     _require_mine(visit, official, VisitStatus.CALLED)
     visit.status, visit.started_at = VisitStatus.IN_SERVICE, now
-    return _save(visit, official, "service started", ["status", "started_at"], now)
+    return _save(visit, official, gettext_noop("service started"), ["status", "started_at"], now)
 
 
 @transaction.atomic
@@ -518,7 +532,9 @@ def mark_no_show(*, official: User, visit: Visit, now: dt.datetime | None = None
     visit = _locked(visit)
     _require_mine(visit, official, VisitStatus.CALLED)
     visit.status, visit.left_at = VisitStatus.LEFT, now
-    return _save(visit, official, "did not come when called", ["status", "left_at"], now)
+    return _save(
+        visit, official, gettext_noop("did not come when called"), ["status", "left_at"], now
+    )
 
 
 @transaction.atomic
@@ -533,7 +549,11 @@ def mark_left(*, receptionist: User, visit: Visit, now: dt.datetime | None = Non
     visit.status, visit.left_at = VisitStatus.LEFT, now
     visit.desk, visit.official = None, None
     return _save(
-        visit, receptionist, "left the hall", ["status", "left_at", "desk", "official"], now
+        visit,
+        receptionist,
+        gettext_noop("left the hall"),
+        ["status", "left_at", "desk", "official"],
+        now,
     )
 
 
@@ -544,7 +564,7 @@ def hold_visit(*, official: User, visit: Visit, now: dt.datetime | None = None) 
     visit = _locked(visit)
     _require_mine(visit, official, VisitStatus.IN_SERVICE)
     visit.status, visit.held_at = VisitStatus.ON_HOLD, now
-    return _save(visit, official, "put on hold", ["status", "held_at"], now)
+    return _save(visit, official, gettext_noop("put on hold"), ["status", "held_at"], now)
 
 
 @transaction.atomic
@@ -556,7 +576,7 @@ def resume_visit(*, official: User, visit: Visit, now: dt.datetime | None = None
     if current_visit(official) is not None:
         raise ValidationError(_("Finish with the current visitor first."))
     visit.status = VisitStatus.IN_SERVICE
-    return _save(visit, official, "service resumed", ["status"], now)
+    return _save(visit, official, gettext_noop("service resumed"), ["status"], now)
 
 
 def _log_contact(visit: Visit, official: User, outcome: str, now: dt.datetime) -> ContactLog:
@@ -612,7 +632,7 @@ def transfer_visit(
     return _save(
         visit,
         actor,
-        f"transferred to {service.name_ru}"[:100],
+        with_data(gettext_noop("transferred to another service"), service.name_ru),
         [
             "transferred_from",
             "service",
@@ -645,9 +665,7 @@ def finish_visit(
         raise ValidationError({"outcome": _("Choose the outcome.")})
     visit.note = _clean_text(note, field="note", limit=NOTE_MAX_LENGTH)
     visit.status, visit.outcome, visit.finished_at = VisitStatus.DONE, outcome, now
-    _save(
-        visit, official, f"finished: {outcome}", ["status", "outcome", "note", "finished_at"], now
-    )
+    _save(visit, official, FINISHED[outcome], ["status", "outcome", "note", "finished_at"], now)
     _log_contact(visit, official, outcome, now)
     if outcome == Outcome.NEEDS_DOCUMENTS:
         open_case(
@@ -729,7 +747,7 @@ def open_case(
         deadline=deadline,
         opened_at=now,
     )
-    case._change_reason = "opened: needs documents"
+    case._change_reason = gettext_noop("opened: needs documents")
     case._history_user = official
     case.save()
     rows = [
@@ -767,7 +785,9 @@ def toggle_document(
     received = document.received_at is None
     document.received_at = now if received else None
     document.received_by = actor if received else None
-    document._change_reason = "received" if received else "ticked off by mistake"
+    document._change_reason = (
+        gettext_noop("received") if received else gettext_noop("ticked off by mistake")
+    )
     document._history_user = actor
     document.save(update_fields=["received_at", "received_by"])
     if received and not case.documents.filter(received_at__isnull=True).exists():
@@ -777,7 +797,7 @@ def toggle_document(
 
 def _close_case(case: Case, actor: User, now: dt.datetime) -> None:
     case.state, case.closed_at = Case.State.CLOSED, now
-    case._change_reason = "closed: every document received"
+    case._change_reason = gettext_noop("closed: every document received")
     case._history_user = actor
     case.save(update_fields=["state", "closed_at"])
     task = case.task
@@ -802,7 +822,7 @@ def close_reception_day(*, day: dt.date, now: dt.datetime | None = None) -> tupl
         status__in=[VisitStatus.WAITING, VisitStatus.CALLED, VisitStatus.ON_HOLD],
     ):
         visit.status, visit.left_at = VisitStatus.LEFT, now
-        visit._change_reason = "the reception day ended"
+        visit._change_reason = gettext_noop("the reception day ended")
         visit.save(update_fields=["status", "left_at"])
         gone += 1
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
@@ -811,7 +831,7 @@ def close_reception_day(*, day: dt.date, now: dt.datetime | None = None) -> tupl
         closed_at__isnull=True, opened_at__lt=end
     ):
         shift.closed_at = now
-        shift._change_reason = "closed at the end of the day"
+        shift._change_reason = gettext_noop("closed at the end of the day")
         shift.save(update_fields=["closed_at"])
         closed += 1
     return gone, closed

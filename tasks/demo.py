@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from akimat.calendar import ensure_calendar
+from akimat.change_reasons import DEADLINE_MOVED, with_data
 from akimat.demo import DIRECTORATES, SURNAMES, directorate_names
 from akimat.models import CalendarDay, Department, User
 from tasks.models import (
@@ -658,7 +660,7 @@ class _Planner:
             created_day = created // W
         number, doc_date = "", None
         if source == Source.INSTRUCTION:
-            number = f"№ {rng.randint(10, 25)}-{rng.randint(1, 12):02d}/{rng.randint(100, 4999)}"
+            number = f"{rng.randint(10, 25)}-{rng.randint(1, 12):02d}/{rng.randint(100, 4999)}"
             doc_date = clock.days[max(created_day - rng.randint(0, 2), 0)]
         elif source == Source.LETTER:
             doc_date = clock.days[max(created_day - rng.randint(0, 3), 0)]
@@ -995,20 +997,20 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
     """The task's changes as the services would have recorded them: (moment, who, reason,
     changed fields), in time order, starting with its creation."""
     at = clock.at
-    events: list[tuple[int, int, str, dict]] = [(t.created, t.author, "created", {})]
+    events: list[tuple[int, int, str, dict]] = [(t.created, t.author, gettext_noop("created"), {})]
     worker, manager = t.responsible, t.manager
     if t.started is not None and not (t.author == worker and t.started == t.done):
         events.append(
             (
                 t.started,
                 worker,
-                "started",
+                gettext_noop("started"),
                 {"status": Status.IN_PROGRESS, "started_at": at(t.started)},
             )
         )
     for move in t.moves:
         if move["state"] == DeadlineChange.State.APPROVED:
-            reason = f"deadline moved: {move['reason']}"[:100]
+            reason = with_data(DEADLINE_MOVED, move["reason"])
             events.append(
                 (move["decided"], manager, reason, {"deadline": clock.deadline[move["new"]]})
             )
@@ -1017,7 +1019,7 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
             (
                 t.first_submitted,
                 worker,
-                "submitted",
+                gettext_noop("submitted"),
                 {
                     "status": Status.AWAITING_ACCEPTANCE,
                     "result": t.result,
@@ -1029,7 +1031,7 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
             (
                 t.returned,
                 manager,
-                "returned",
+                gettext_noop("returned"),
                 {
                     "status": Status.RETURNED,
                     "return_reason": t.return_reason,
@@ -1042,7 +1044,7 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
             (
                 t.done,
                 worker,
-                "submitted and accepted",
+                gettext_noop("submitted and accepted"),
                 {
                     "status": Status.DONE,
                     "result": t.result,
@@ -1057,7 +1059,7 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
             (
                 t.submitted,
                 worker,
-                "submitted",
+                gettext_noop("submitted"),
                 {
                     "status": Status.AWAITING_ACCEPTANCE,
                     "result": t.result,
@@ -1072,7 +1074,7 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
             (
                 t.cancelled,
                 manager,
-                "cancelled",
+                gettext_noop("cancelled"),
                 {
                     "status": Status.CANCELLED,
                     "cancel_reason": t.cancel_reason,

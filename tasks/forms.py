@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from akimat.forms import PortalForm
 from akimat.models import Role, User
-from tasks.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Priority, Source
+from tasks.models import (
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Priority,
+    Source,
+    bare_document_number,
+)
 from tasks.services import deadline_from
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,6 +33,13 @@ def assignable_people(user: User) -> QuerySet[User]:
     if user.has_role(Role.SPECIALIST) and user.department_id:
         return people.filter(department_id=user.department_id)
     return people.none()
+
+
+class DocumentNumberField(forms.CharField):
+    """A document number, stored without the «№» people type before it (the page adds one)."""
+
+    def to_python(self, value: object) -> str:
+        return bare_document_number(super().to_python(value))
 
 
 class DeadlineMixin:
@@ -61,7 +74,7 @@ class TaskCreateForm(DeadlineMixin, PortalForm):
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.INITIATIVE)
-    source_number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+    source_number = DocumentNumberField(label=_("Document number"), required=False, max_length=60)
     source_date = forms.DateField(label=_("Document date"), required=False, widget=DATE_WIDGET)
     co_executors = forms.ModelMultipleChoiceField(
         label=_("Co-executors"),
@@ -107,7 +120,7 @@ class TaskEditForm(PortalForm):
     )
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
-    source_number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+    source_number = DocumentNumberField(label=_("Document number"), required=False, max_length=60)
     source_date = forms.DateField(label=_("Document date"), required=False, widget=DATE_WIDGET)
     co_executors = forms.ModelMultipleChoiceField(
         label=_("Co-executors"),

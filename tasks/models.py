@@ -7,6 +7,7 @@ and keep the link to the task on their own side.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import ClassVar
 
 from django.conf import settings
@@ -27,7 +28,6 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -107,6 +107,15 @@ class Source(models.TextChoices):
     PLAN = "plan", _("12-week plan")
     RECEPTION = "reception", _("Reception case")
     INITIATIVE = "initiative", _("Own initiative")
+
+
+# "№", "No." or "N" typed before a document number: the page prints its own sign.
+NUMBER_SIGN = re.compile(r"^(?:\s*(?:№|No\.?(?=[\s\d])|N(?=\s))\s*)+", re.IGNORECASE)
+
+
+def bare_document_number(number: str) -> str:
+    """A document number without the number sign typed before it: «№ 21-08/568» → «21-08/568»."""
+    return NUMBER_SIGN.sub("", number).strip()
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -329,22 +338,23 @@ class Task(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:task-detail", args=[self.pk])
 
-    def source_document(self) -> str:
-        """The source document's number and date as an official writes them ("№ 21-08/568 от
-        31.07.2026"; kk puts the date first). The number is kept as typed, often with its own «№»."""
-        number = self.source_number.strip()
-        if number and "№" not in number:
-            number = f"№ {number}"
-        date = date_format(self.source_date, "d.m.Y") if self.source_date else ""
-        if number and date:
-            return gettext("%(number)s of %(date)s") % {"number": number, "date": date}
-        if date:
-            return gettext("of %(date)s") % {"date": date}
-        return number
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def source_reference(self) -> str:
+        """The source document's number and date as one sentence of the active language
+        («№ 21-08/568 от 31.07.2026», «31.07.2026 № 21-08/568»); empty when neither is known."""
+        number = bare_document_number(self.source_number)
+        day = f"{self.source_date:%d.%m.%Y}" if self.source_date else ""
+        if number and day:
+            return gettext("No. %(number)s of %(date)s") % {"number": number, "date": day}
+        if number:
+            return gettext("No. %(number)s") % {"number": number}
+        if day:
+            return gettext("dated %(date)s") % {"date": day}
+        return ""
 
     @property
     def is_self_set(self) -> bool:

@@ -15,9 +15,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from akimat.calendar import add_working_days, is_working_day, working_days_between
+from akimat.change_reasons import DEADLINE_MOVED, with_data
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text, display_file_name
 from akimat.models import Role, User
 from akimat.versions import Conflict as Conflict  # re-exported: views catch services.Conflict
@@ -178,7 +180,7 @@ def create_task(
         deadline=deadline,
         recurrence=recurrence,
     )
-    task._change_reason = "created"
+    task._change_reason = gettext_noop("created")
     task._history_user = author
     # The co-executors' record and the checklist's share the creation's moment, so the history
     # reads them as one event ("created, with …").
@@ -198,7 +200,7 @@ def create_task(
             items,
             ChecklistItem,
             default_user=author,
-            default_change_reason="created",
+            default_change_reason=gettext_noop("created"),
             default_date=now,
         )
     if notify:
@@ -247,7 +249,7 @@ def update_task(
     _save(
         task,
         actor,
-        "edited",
+        gettext_noop("edited"),
         ["title", "description", "priority", "source", "source_number", "source_date"],
     )
     task.co_executors.set([u for u in co_executors if u.pk != task.responsible_id])
@@ -267,7 +269,7 @@ def start_task(*, task: Task, actor: User, version: int | None = None) -> Task:
         raise ValidationError(_("Only a new or returned task can be started."))
     task.status = Status.IN_PROGRESS
     task.started_at = task.started_at or timezone.now()
-    return _save(task, actor, "started", ["status", "started_at"])
+    return _save(task, actor, gettext_noop("started"), ["status", "started_at"])
 
 
 @transaction.atomic
@@ -287,11 +289,13 @@ def submit_task(*, task: Task, actor: User, result: str, version: int | None = N
         return _save(
             task,
             actor,
-            "submitted and accepted",
+            gettext_noop("submitted and accepted"),
             ["status", "result", "submitted_at", "started_at", "done_at"],
         )
     task.status = Status.AWAITING_ACCEPTANCE
-    _save(task, actor, "submitted", ["status", "result", "submitted_at", "started_at"])
+    _save(
+        task, actor, gettext_noop("submitted"), ["status", "result", "submitted_at", "started_at"]
+    )
     _notify(_deciders(task), Notification.Kind.SUBMITTED, task=task, actor=actor, text=task.title)
     return task
 
@@ -307,7 +311,7 @@ def accept_task(*, task: Task, actor: User, version: int | None = None) -> Task:
         raise ValidationError(_("Only a submitted result can be accepted."))
     task.status = Status.DONE
     task.done_at = timezone.now()
-    return _save(task, actor, "accepted", ["status", "done_at"])
+    return _save(task, actor, gettext_noop("accepted"), ["status", "done_at"])
 
 
 @transaction.atomic
@@ -322,7 +326,7 @@ def return_task(*, task: Task, actor: User, reason: str, version: int | None = N
     task.return_reason = _clean_text(reason, field="reason")
     task.status = Status.RETURNED
     task.returned_at = timezone.now()
-    _save(task, actor, "returned", ["status", "return_reason", "returned_at"])
+    _save(task, actor, gettext_noop("returned"), ["status", "return_reason", "returned_at"])
     _notify(
         [task.responsible],
         Notification.Kind.RETURNED,
@@ -343,7 +347,9 @@ def cancel_task(*, task: Task, actor: User, reason: str, version: int | None = N
     task.cancel_reason = _clean_text(reason, field="reason")
     task.status = Status.CANCELLED
     task.cancelled_at = timezone.now()
-    return _save(task, actor, "cancelled", ["status", "cancel_reason", "cancelled_at"])
+    return _save(
+        task, actor, gettext_noop("cancelled"), ["status", "cancel_reason", "cancelled_at"]
+    )
 
 
 # --- deadline moves --------------------------------------------------------------------------
@@ -407,7 +413,7 @@ def decide_deadline_move(
                 timezone.localdate(task.deadline), timezone.localdate(now)
             )
         task.deadline = change.new_deadline
-        _save(task, actor, f"deadline moved: {change.reason}"[:100], ["deadline"])
+        _save(task, actor, with_data(DEADLINE_MOVED, change.reason), ["deadline"])
     change._history_user = actor
     change.save()
     _notify(
@@ -497,7 +503,7 @@ def hand_over_to_acting(*, absence: Absence, actor: User) -> int:
         _save(
             task,
             actor,
-            f"handed to the acting person ({absence.get_kind_display()})"[:100],
+            gettext_noop("handed to the acting person"),
             ["responsible"],
         )
         moved += 1
@@ -566,7 +572,7 @@ def save_standup_blockers(*, user: User, date: dt.date, blockers: str) -> Standu
     notes = StandupNote.objects.select_for_update().filter(user=user, date=date)
     if not text:
         for note in notes:
-            note._change_reason = "blockers cleared"
+            note._change_reason = gettext_noop("blockers cleared")
             note.delete()
         return None
     # get_or_create waits for a concurrent first save of the same note (a double click) and then
@@ -579,7 +585,7 @@ def save_standup_blockers(*, user: User, date: dt.date, blockers: str) -> Standu
             return note
         note.blockers = text
         note.updated_at = timezone.now()
-        note._change_reason = "blockers changed"
+        note._change_reason = gettext_noop("blockers changed")
         note.save(update_fields=["blockers", "updated_at"])
     head = user.department.head if user.department_id and user.department else None
     _notify([head], Notification.Kind.BLOCKER, task=None, actor=user, text=text)

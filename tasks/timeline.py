@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from akimat.change_reasons import DEADLINE_MOVED, SEPARATOR
 from akimat.models import User
 from tasks.models import (
     Attachment,
@@ -38,7 +39,7 @@ from tasks.models import (
 # Long texts are shortened so one edit of a long description does not fill the column.
 SHORT = 80
 # The prefix `decide_deadline_move` gives the change reason of an approved move.
-MOVED = "deadline moved: "
+MOVED = DEADLINE_MOVED + SEPARATOR
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akimat.http import HtmxRequest
@@ -193,7 +193,7 @@ def indicator_form(request: HtmxRequest, pk: int | None = None) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
-        saved._change_reason = "edited" if indicator else "created"
+        saved._change_reason = gettext_noop("edited") if indicator else gettext_noop("created")
         saved._history_user = request.user
         try:
             with once(request) as submission:

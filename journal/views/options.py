@@ -55,6 +55,7 @@ def _people(query: str) -> list[User]:
             | Q(first_name__icontains=word)
             | Q(middle_name__icontains=word)
             | Q(position__icontains=word)
+            | Q(position_kk__icontains=word)
         )
     return list(people.order_by("last_name", "first_name")[:LIMIT])
 
@@ -137,7 +138,7 @@ def link_options(request: HtmxRequest, kind: str) -> HttpResponse:
                 (
                     p.pk,
                     str(p),
-                    p.department.name if p.department_id and p.department else p.position,
+                    p.department.name if p.department_id and p.department else p.localised_position,
                 )
                 for p in _people(query)
             ]

@@ -52,7 +52,7 @@ def stats(request: HtmxRequest) -> HttpResponse:
     name = f"reception-{start:%Y%m%d}-{end:%Y%m%d}"
     if export == "csv":
         response = HttpResponse(
-            "\ufeff" + statistics.as_csv(rows, total), content_type="text/csv; charset=utf-8"
+            statistics.as_csv(rows, total), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response

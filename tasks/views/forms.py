@@ -104,6 +104,7 @@ def people_options(request: HtmxRequest) -> HttpResponse:
             Q(last_name__icontains=word)
             | Q(first_name__icontains=word)
             | Q(position__icontains=word)
+            | Q(position_kk__icontains=word)
         )
     return TemplateResponse(
         request, "tasks/_people_options.html", {"people": people[:SEARCH_LIMIT], "query": query}

@@ -333,7 +333,7 @@ def test_the_csv_export_has_one_line_per_directorate_and_the_total(client, deput
     response = client.get(URL, {"export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="dashboard-20261118.csv"' in response["Content-Disposition"]
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert lines[0][0] == "Управление" and len(lines) == 4
     agriculture = lines[1]
     assert agriculture[0] == "Управление сельского хозяйства"

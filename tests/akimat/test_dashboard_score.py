@@ -94,6 +94,22 @@ def test_my_score_shows_the_last_day_with_a_breakdown_equal_to_the_stored_bonus(
     assert "50 %" in response.text  # the on-time rate shown as a percentage
 
 
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("kk", scoring.DEFAULT_POLICY["note_kk"]), ("ru", scoring.DEFAULT_POLICY["note"])],
+)
+def test_my_score_shows_the_policys_note_in_the_readers_language(
+    client, specialist, nights, language, note
+):
+    specialist.language = language
+    specialist.save(update_fields=["language"])
+    client.force_login(specialist)
+    page = client.get(URL).text
+    assert note in page
+    other = scoring.DEFAULT_POLICY["note" if language == "kk" else "note_kk"]
+    assert other not in page
+
+
 def test_my_score_by_day_week_and_quarter(client, specialist, nights):
     monday = PersonSnapshot.objects.get(person=specialist, date=MONDAY)
     client.force_login(specialist)

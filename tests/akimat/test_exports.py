@@ -1,5 +1,6 @@
 """Every CSV export goes through one writer, which keeps text a spreadsheet would run as a
-formula (=, +, -, @, tab, carriage return first) as text, and numbers as numbers."""
+formula (=, +, -, @, tab, carriage return first) as text, and numbers as numbers, and writes for
+Excel in the reader's language: a byte-order mark, ";" in Russian and Kazakh, "," in English."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from akimat import exports, scoring
@@ -34,21 +35,54 @@ FORMULAS = [
 ]
 
 
-def rows_of(content: bytes | str) -> list[list[str]]:
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
-    return list(csv.reader(io.StringIO(text)))
+def rows_of(content: bytes | str, delimiter: str = ";") -> list[list[str]]:
+    """The rows of a CSV written in Russian (or Kazakh): ";"-separated, after the BOM."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
+
+
+# What Excel reads: in ru and kk ";" between cells and a decimal comma; a cell holding the
+# separator is quoted.
+WRITTEN = {
+    "ru": ["Управление;Доля", '"А; Б";14,3', "В,Г;2"],
+    "kk": ["Управление;Доля", '"А; Б";14,3', "В,Г;2"],
+    "en": ["Управление,Доля", "А; Б,14.3", '"В,Г",2'],
+}
+
+
+@pytest.mark.parametrize("language", WRITTEN)
+def test_a_csv_is_written_for_excel_in_the_readers_language(language):
+    with translation.override(language):
+        text = exports.csv_text(["Управление", "Доля"], [["А; Б", Decimal("14.3")], ["В,Г", 2]])
+    assert text.startswith("\ufeff")
+    assert text[1:].splitlines() == WRITTEN[language]
+
+
+@pytest.mark.parametrize(("language", "separator"), [("kk", ";"), ("en", ",")])
+def test_the_exports_follow_the_readers_language(client, deputy, language, separator):
+    deputy.language = language
+    deputy.save(update_fields=["language"])
+    client.force_login(deputy)
+    response = client.get(reverse("reception:stats"), {"export": "csv"})
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    header = next(csv.reader(io.StringIO(text[1:]), delimiter=separator))
+    assert len(header) > 5  # the header split into its columns by this separator
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_a_text_cell_that_starts_a_formula_is_written_as_text(formula):
-    rows = rows_of(exports.csv_text(["Название"], [[formula]]))
+    with translation.override("ru"):
+        rows = rows_of(exports.csv_text(["Название"], [[formula]]))
     assert rows[1] == ["'" + formula]
 
 
 def test_numbers_stay_numbers_and_plain_text_stays_as_it_is():
     line = [-5, Decimal("-1.5"), -0.25, 0, None, "Управление", "сумма = 5", "5-3"]
-    rows = rows_of(exports.csv_text(["a", "b", "c", "d", "e", "f", "g", "h"], [line]))
-    assert rows[1] == ["-5", "-1.5", "-0.25", "0", "", "Управление", "сумма = 5", "5-3"]
+    with translation.override("ru"):
+        rows = rows_of(exports.csv_text(["a", "b", "c", "d", "e", "f", "g", "h"], [line]))
+    assert rows[1] == ["-5", "-1,5", "-0,25", "0", "", "Управление", "сумма = 5", "5-3"]
 
 
 def test_an_xlsx_cell_that_looks_like_a_formula_is_text():

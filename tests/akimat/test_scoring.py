@@ -48,7 +48,9 @@ def _default_policy(db):
 
 def test_the_default_policy_made_again_is_the_one_the_migration_made():
     frozen = importlib.import_module("akimat.migrations.0004_default_bonus_policy").DEFAULT
-    assert frozen == scoring.DEFAULT_POLICY
+    kazakh = importlib.import_module("akimat.migrations.0012_bilingual_position_and_policy_note")
+    assert frozen["note"] == kazakh.NOTE
+    assert {**frozen, "note_kk": kazakh.NOTE_KK} == scoring.DEFAULT_POLICY
 
 
 def task(person, deadline: dt.datetime, **kwargs):

@@ -52,7 +52,8 @@ def _params(entry):
 
 def _csv(client, entry):
     response = client.get(reverse("journal:export"), {**_params(entry), "format": "csv"})
-    return "\n".join(",".join(row) for row in csv.reader(io.StringIO(response.content.decode())))
+    rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    return "\n".join(",".join(row) for row in rows)
 
 
 def _docx(client, entry):

@@ -439,7 +439,7 @@ def test_export_to_word_and_csv(client, methodologist, entry, settings, tmp_path
     assert "Планёрка управления" in text and "Совещание по графику приёма шло сорок минут." in text
     assert "совещание" in text
     table = client.get(EXPORT, {**params, "format": "csv"})
-    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
     assert (
         rows[0][0] == "Дата" and rows[1][3] == "Планёрка управления" and rows[1][5] == "совещание"
     )
@@ -459,7 +459,7 @@ def test_a_spreadsheet_formula_in_an_entry_is_exported_as_text(client, methodolo
     services.create_entry(author=methodologist, body='=HYPERLINK("http://evil.example")')
     client.force_login(methodologist)
     table = client.get(EXPORT, {"date_from": today_iso(), "date_to": today_iso(), "format": "csv"})
-    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][4].startswith("'=")
 
 

@@ -436,7 +436,7 @@ def test_statistics_count_kinds_waits_the_norm_and_no_shows_and_export(
     assert total.average_service == 15.0 and total.p90_service == 20.0
     assert total.over_norm_share == 50.0
     exported = client.get(reverse("reception:stats"), {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Управление" and rows[-1][1] == "6"
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("reception:stats"), {"export": "xlsx"}).content)
