@@ -3,32 +3,16 @@ signed-in person gets is kept out of caches (a shared reception PC's back button
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterator
 
 import pytest
-from axes.models import AccessFailureLog
-from django.contrib import admin
-from django.contrib.auth.tokens import default_token_generator
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.cache import get_max_age
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from akimat.disputes import open_dispute
-from akimat.models import BonusPolicy, Department, PersonSnapshot, ScoreDispute, User
-from journal.models import Entry, EntryAttachment, Export, Indicator
-from journal.services import add_attachments
-from plans.models import Cycle, Goal, Plan, Review, Tactic
-from reception.models import Case, CaseDocument, Closure, Visit
-from tasks.models import Absence, Attachment, ChecklistItem, DeadlineChange, Task
-from tasks.services import add_attachment
+from akimat.models import User
+from plans.models import Plan
+from tasks.models import Task
+from tests.pages import build_demo, pk, urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
@@ -50,135 +34,6 @@ def policy_of(response) -> dict[str, list[str]]:
     header = response.headers.get("Content-Security-Policy", "")
     directives = [part.split() for part in header.split(";") if part.strip()]
     return {name: sorted(sources) for name, *sources in directives}
-
-
-def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    """(name, route) for every pattern, includes followed; regex routes keep their regex."""
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
-            yield from walk(pattern.url_patterns, route, inner)
-        else:
-            assert isinstance(pattern, URLPattern)
-            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
-            yield name, route
-
-
-def pk(model, **filters) -> int:
-    """The first demo row of `model`: a pattern whose objects the demo lacks fails loudly."""
-    value = model._default_manager.filter(**filters).order_by("pk").values_list("pk", flat=True)
-    found = value.first()
-    assert found is not None, f"the demo has no {model.__name__} matching {filters}"
-    return found
-
-
-def portal_values(name: str) -> dict[str, object]:
-    """Real objects for the placeholders of the portal's own patterns, by pattern name."""
-    task = pk(Task, department__slug="agriculture", checklist__isnull=False)
-    cycle = pk(Cycle, department__slug="agriculture")
-    plan = pk(Plan, cycle=cycle, goals__tactics__isnull=False)
-    goal = pk(Goal, plan=plan)
-    review = Review.objects.filter(plan__cycle=cycle).order_by("pk").first()
-    visit = pk(Visit)
-    case = pk(Case, documents__isnull=False)
-    entry = pk(Entry, attachments__isnull=False) if EntryAttachment.objects.exists() else None
-    values: dict[str, dict[str, object]] = {
-        "dashboard-directorate": {"pk": pk(Department, slug="agriculture")},
-        "dashboard-person": {
-            "pk": pk(Department, slug="agriculture"),
-            "person": pk(User, username="specialist.agriculture"),
-        },
-        "score-dispute-answer": {"pk": pk(ScoreDispute)},
-        "tasks:absence-hand-over": {"pk": pk(Absence)},
-        "tasks:task-move-decide": {
-            "pk": (change := DeadlineChange.objects.order_by("pk").first()).task_id,
-            "change_pk": change.pk,
-        },
-        "tasks:checklist-toggle": {"pk": task, "item_pk": pk(ChecklistItem, task=task)},
-        "tasks:checklist-remove": {"pk": task, "item_pk": pk(ChecklistItem, task=task)},
-        "tasks:attachment": {
-            "pk": (attachment := Attachment.objects.order_by("pk").first()).task_id,
-            "attachment_pk": attachment.pk,
-        },
-        "plans:goal-edit": {"pk": plan, "goal_pk": goal},
-        "plans:goal-delete": {"pk": goal},
-        "plans:reading-save": {"pk": goal},
-        "plans:tactic-create": {"pk": goal},
-        "plans:tactic-edit": {"tactic_pk": pk(Tactic, goal__plan=plan)},
-        "plans:tactic-remove": {"pk": pk(Tactic, goal__plan=plan)},
-        "plans:review-edit": {"pk": review.plan_id, "kind": review.kind, "week": review.week},
-        "reception:case-detail": {"pk": case},
-        "reception:case-document-toggle": {
-            "pk": case,
-            "document_pk": pk(CaseDocument, case=case),
-        },
-        "journal:link-options": {"kind": "tasks"},
-        "journal:export-detail": {"pk": pk(Export)},
-        "journal:export-download": {"pk": pk(Export)},
-        "journal:attachment": {
-            "pk": entry,
-            "attachment_pk": pk(EntryAttachment, entry=entry),
-        },
-        "password_reset_confirm": {
-            "uidb64": urlsafe_base64_encode(
-                force_bytes(pk(User, username="specialist.agriculture"))
-            ),
-            "token": default_token_generator.make_token(
-                User.objects.get(username="specialist.agriculture")
-            ),
-        },
-    }
-    if name in values:
-        return values[name]
-    if name.startswith("plans:cycle-") or name == "plans:plan-create":
-        return {"pk": cycle}
-    if name.startswith("plans:"):
-        return {"pk": plan}
-    if name.startswith("tasks:"):
-        return {"pk": task}
-    if name.startswith("reception:"):
-        return {"pk": visit}
-    if name.startswith("journal:indicator-") or name == "journal:reading-add":
-        return {"pk": pk(Indicator)}
-    if name.startswith("journal:"):
-        return {"pk": pk(Entry)}
-    return {}
-
-
-def admin_url(route: str) -> str:
-    """An admin route with a real object: the model comes from the route's app and model."""
-    if route.startswith("admin/r/"):
-        user = User.objects.get(username="specialist.agriculture")
-        return f"/admin/r/{ContentType.objects.get_for_model(User).pk}/{user.pk}/"
-    if "(?P<app_label>" in route:
-        return "/admin/tasks/"
-    if "(?P<url>" in route:  # the admin's catch-all: a page that is not there
-        return "/admin/no-such-page/"
-    match = re.match(r"admin/(\w+)/(\w+)/", route)
-    if not match:
-        return "/" + route
-    models = {(m._meta.app_label, m._meta.model_name): m for m in admin.site._registry}
-    if match.groups() not in models:  # the admin's own pages: password_change/done/
-        return "/" + route
-    model = models[match.groups()]
-    if "<" not in route and "(" not in route:
-        return "/" + route
-    obj = model._default_manager.order_by("pk").first()
-    assert obj is not None, f"no {model.__name__} row for {route}"
-    if "^([^/]+)/history/([^/]+)/$" in route:
-        version = obj.history.order_by("pk").first()
-        assert version is not None, f"no history of {model.__name__} for {route}"
-        return f"/admin/{match[1]}/{match[2]}/{obj.pk}/history/{version.pk}/"
-    return "/" + re.sub(r"<(?:path:)?(?:object_id|id)>", str(obj.pk), route)
-
-
-def fill(route: str, values: dict[str, object]) -> str:
-    def value(match: re.Match[str]) -> str:
-        assert match[1] in values, f"no value for <{match[1]}> in {route}"
-        return str(values[match[1]])
-
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", value, route)
 
 
 # Who fetches a pattern: the person whose work it is, so the page itself answers (not a 403).
@@ -220,50 +75,8 @@ PAGES = {
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
-    """The demo, plus one of each record it does not make, so every pattern has a real object."""
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    specialist = User.objects.get(username="specialist.agriculture")
-    snapshot = PersonSnapshot.objects.filter(person=specialist).order_by("-date").first()
-    open_dispute(person=specialist, date=snapshot.date, comment="Не согласна с оценкой.")
-    task = Task.objects.filter(responsible=specialist).order_by("pk").first()
-    add_attachment(task=task, actor=specialist, upload=SimpleUploadedFile("act.txt", b"act"))
-    entry = Entry.objects.order_by("pk").first()
-    add_attachments(
-        entry=entry, actor=entry.author, files=[SimpleUploadedFile("note.txt", b"note")]
-    )
-    Closure.objects.create(
-        department=specialist.department,
-        first_day=snapshot.date,
-        last_day=snapshot.date,
-        reason="Санитарный день",
-    )
-    policy = BonusPolicy.objects.order_by("pk").first()
-    if not policy.history.exists():
-        policy._change_reason = "the admin's history view needs one version"
-        policy.save()
-    # django-axes' records (its admin pages): one failed and one successful sign-in.
-    Client().post("/accounts/login/", {"username": "deputy", "password": "demo"})
-    Client().post("/accounts/login/", {"username": "deputy", "password": "wrong"})
-    export = Export.objects.create(
-        owner=User.objects.get(username="methodologist"),
-        selection={},
-        key="0" * 64,
-        name="журнал.docx",
-        state=Export.State.DONE,
-    )
-    export.file.save("journal.docx", ContentFile(b"docx"), save=True)
-    AccessFailureLog.objects.create(username="deputy", ip_address="127.0.0.1", user_agent="")
-
-
-def urls() -> list[tuple[str, str]]:
-    found = []
-    for name, route in walk(get_resolver().url_patterns):
-        if name.startswith("admin:"):
-            found.append((name, admin_url(route)))
-        else:
-            found.append((name, fill(route, portal_values(name))))
-    return found
+    build_demo()
 
 
 def assert_policy(response, url: str) -> None:
