@@ -1,0 +1,135 @@
+"""Every page of every role, in Kazakh and in Russian, in real Chromium: a kk page shows no Russian
+(a string of a ru catalogue that the kk one does not have) and a ru page no English (an English
+msgid shown untranslated); neither shows English months, a 12-hour clock, English date order or
+a decimal point in a figure. One check per language and role lists everything it found."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext
+
+from akimat.models import User
+from tests.leaks import Leak, leaks
+from tests.pages import build_demo, urls
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pinned_clock"),
+]
+
+# Every role of the portal, by its demo login; "anonymous" reads the pages open to everyone.
+ROLES = [
+    "anonymous",
+    "specialist.agriculture",
+    "head.agriculture",
+    "deputy",
+    "reception",
+    "methodologist",
+    "admin",
+]
+# The superuser's admin pages: the index, and per model its list, one change form and one
+# object's history (each model's pages share their templates, so one object is enough).
+ADMIN_PAGES = re.compile(r"admin:(index|\w+_(changelist|change|history))$")
+
+# What a reader sees: the text, the page title, tooltips, placeholders, labels read aloud and
+# the options of every select (a closed select shows one; the person opens it to read the rest).
+VISIBLE_TEXT = """() => [
+    document.title,
+    document.body.innerText,
+    ...Array.from(document.querySelectorAll('[title]'), e => e.getAttribute('title')),
+    ...Array.from(document.querySelectorAll('[placeholder]'), e => e.getAttribute('placeholder')),
+    ...Array.from(document.querySelectorAll('[aria-label]'), e => e.getAttribute('aria-label')),
+    ...Array.from(document.querySelectorAll('option'), e => e.textContent),
+].join('\\n')"""
+
+
+def pages_of(role: str, every: list[tuple[str, str]]) -> list[str]:
+    found = []
+    for name, url in every:
+        if name.startswith("admin:") and (role != "admin" or not ADMIN_PAGES.match(name)):
+            continue
+        if url not in found:
+            found.append(url)
+    return found
+
+
+def open_context(browser: Browser, base: str, role: str, language: str) -> BrowserContext:
+    """A browser signed in as `role` (its account set to `language`), or an anonymous one with
+    the language cookie."""
+    context = browser.new_context(base_url=base, accept_downloads=False)
+    if role == "anonymous":
+        cookie = (settings.LANGUAGE_COOKIE_NAME, language)
+    else:
+        user = User.objects.get(username=role)
+        user.language = language
+        user.save(update_fields=["language"])
+        client = Client()
+        client.force_login(user)
+        cookie = (settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    context.add_cookies([{"name": cookie[0], "value": cookie[1], "url": base}])
+    return context
+
+
+def read(context: BrowserContext, url: str) -> tuple[str, str]:
+    """(how the page answered, its visible text). The address is asked first without the
+    browser: only an HTML page answered 200 at its own address is opened in it; a redirect, a
+    refusal (403, 404, 405 for a POST-only action) or a file is noted and skipped."""
+    answer = context.request.get(url, max_redirects=0)
+    if answer.status != 200:
+        return ("redirect" if 300 <= answer.status < 400 else str(answer.status)), ""
+    if not answer.headers.get("content-type", "").startswith("text/html") or answer.headers.get(
+        "content-disposition"
+    ):
+        return "file", ""
+    page = context.pages[0] if context.pages else context.new_page()
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, (url, response and response.status)
+    return "200", page.evaluate(VISIBLE_TEXT)
+
+
+def describe(found: dict[Leak, list[str]], answers: dict[str, list[str]]) -> str:
+    counts = {answer: len(pages) for answer, pages in answers.items()}
+    lines = [f"{len(found)} leaks; pages answered {counts}"]
+    for leak, pages in sorted(found.items(), key=lambda item: (item[0].kind, -len(item[1]))):
+        shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+        lines.append(f"  {leak}\n      on {len(pages)} pages: {shown}")
+    return "\n".join(lines)
+
+
+def test_no_page_of_any_role_shows_another_language(
+    browser: Browser, live_server, settings, tmp_path, subtests
+):
+    settings.MEDIA_ROOT = tmp_path
+    build_demo()
+    every = urls()
+    started = time.monotonic()
+    visited = 0
+    skipped: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for language in ("kk", "ru"):
+        for role in ROLES:
+            context = open_context(browser, live_server.url, role, language)
+            answers: dict[str, list[str]] = defaultdict(list)
+            found: dict[Leak, list[str]] = defaultdict(list)
+            for url in pages_of(role, every):
+                answer, text = read(context, url)
+                answers[answer].append(url)
+                for leak in dict.fromkeys(leaks(text, language)) if text else ():
+                    found[leak].append(url)
+            context.close()
+            visited += len(answers["200"])
+            skipped[(language, role)] = {a: p for a, p in answers.items() if a != "200"}
+            with subtests.test(msg=f"{language} {role}"):
+                # The role's own pages were read: its home, or the login page for anyone.
+                home = "/accounts/login/" if role == "anonymous" else "/"
+                assert home in answers["200"], describe(found, answers)
+                assert not found, f"{language}, {role}: " + describe(found, answers)
+    print(f"{visited} pages read in {time.monotonic() - started:.0f} s; not read:")
+    for (language, role), answers in skipped.items():
+        print(language, role, {answer: len(pages) for answer, pages in answers.items()})
