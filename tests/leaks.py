@@ -14,6 +14,7 @@ import django
 import polib
 from django.apps import apps
 from django.conf import settings
+from django.utils.functional import Promise
 
 # Placeholders, HTML tags and line breaks split a msgstr into the fragments a page shows whole.
 SPLIT = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}|<[^>]+>|\n")
@@ -26,6 +27,7 @@ LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 # Letters only Kazakh has: a msgstr with one is Kazakh, so the words it shares with Russian
 # («Инвестор», «Статистика») are Kazakh words too.
 KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+PORTAL_APPS = {"akimat", "tasks", "plans", "reception", "journal"}
 EDGES = " \t.,;:!?«»\"'()[]…-–—/*#№"
 
 MONTHS = [
@@ -58,7 +60,9 @@ ENGLISH_MONTH = re.compile(r"(?<![^\W\d_])(" + "|".join(MONTHS) + r")(?![^\W\d_]
 # A decimal point between digits, not a part of a dotted run (dates 06.12.2026, versions, IPs).
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 # A day.month without the year (06.12) reads as a date, unless a per cent sign follows it.
-DAY_MONTH = re.compile(r"(0[1-9]|[12]\d|3[01])\.(0[1-9]|1[0-2])")
+DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0[1-9]|1[0-2])")
+# An item or document number («п. 3.1», «№ 2.4»), not a figure.
+NUMBERING = re.compile(r"(п\.|пункт|тармақ|№)\s?$", re.IGNORECASE)
 # English date order: «Жел. 6, 2026», «Dec. 6, 2026», «12/06/2026».
 ENGLISH_DATE = re.compile(r"(?<![^\W\d_])[^\W\d_]+\.? \d{1,2}, \d{4}|\b\d{2}/\d{2}/\d{4}\b")
 # A number and the word after it in a msgstr ("%(num)d день"): a word too short to be a fragment
@@ -206,6 +210,28 @@ def russian_finder() -> Finder:
     return Finder(found)
 
 
+def unmarked_field_names() -> dict[str, Source]:
+    """The portal's model fields and models whose verbose name is not marked for translation
+    (Django makes one from the name: "updated at"); a page shows them in English."""
+    found = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in PORTAL_APPS or model.__name__.startswith("Historical"):
+            continue
+        names = [(model._meta.verbose_name, model._meta.label)]
+        names += [
+            (field.verbose_name, f"{model._meta.label}.{field.name}")
+            for field in model._meta.get_fields()
+            if getattr(field, "concrete", False) and not field.auto_created
+        ]
+        for name, where in names:
+            if isinstance(name, Promise):
+                continue
+            words = WORD.findall(name)
+            if len(words) >= 2 or (words and len(words[0]) >= 6):
+                found.setdefault(normal(name), Source("unmarked verbose name", where))
+    return found
+
+
 @cache
 def english_finder(language: str) -> Finder:
     """English fragments (of at least two words) a `language` page must not show: a msgid's
@@ -230,6 +256,9 @@ def english_finder(language: str) -> Finder:
                 if _occurs(fragment, same) or _occurs(fragment, shared):
                     continue
                 found[fragment] = Source(label, entry.msgid)
+    for fragment, source in unmarked_field_names().items():
+        if not _occurs(fragment, shared):
+            found.setdefault(fragment, source)
     return Finder(found)
 
 
@@ -250,6 +279,8 @@ def decimal_points(text: str) -> list[str]:
     for match in DECIMAL_POINT.finditer(text):
         after = text[match.end() : match.end() + 2].strip()
         if DAY_MONTH.fullmatch(match.group()) and not after.startswith("%"):
+            continue
+        if NUMBERING.search(text[max(0, match.start() - 8) : match.start()]):
             continue
         found.append(match.group() + (" %" if after.startswith("%") else ""))
     return found
