@@ -57,8 +57,9 @@ MONTHS = [
     "Dec",
 ]
 ENGLISH_MONTH = re.compile(r"(?<![^\W\d_])(" + "|".join(MONTHS) + r")(?![^\W\d_])")
-# A decimal point between digits, not a part of a dotted run (dates 06.12.2026, versions, IPs).
-DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
+# A decimal point between digits, not part of a dotted run (06.12.2026, versions, IPs) nor of
+# a time's seconds (12:05:24.129220).
+DECIMAL_POINT = re.compile(r"(?<![\d.:])\d+\.\d+(?![\d.])")
 # A day.month without the year (06.12) reads as a date, unless a per cent sign follows it.
 DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0[1-9]|1[0-2])")
 # An item or document number («п. 3.1», «№ 2.4»), not a figure.

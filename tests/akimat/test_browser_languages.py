@@ -40,14 +40,27 @@ ADMIN_PAGES = re.compile(r"admin:(index|\w+_(changelist|change|history))$")
 
 # What a reader sees: the text, the page title, tooltips, placeholders, labels read aloud and
 # the options of every select (a closed select shows one; the person opens it to read the rest).
-VISIBLE_TEXT = """() => [
-    document.title,
-    document.body.innerText,
-    ...Array.from(document.querySelectorAll('[title]'), e => e.getAttribute('title')),
-    ...Array.from(document.querySelectorAll('[placeholder]'), e => e.getAttribute('placeholder')),
-    ...Array.from(document.querySelectorAll('[aria-label]'), e => e.getAttribute('aria-label')),
-    ...Array.from(document.querySelectorAll('option'), e => e.textContent),
-].join('\\n')"""
+# A part marked in another language (a visitor's ticket printed in the visitor's language) is
+# left out: it is meant to be in that language.
+VISIBLE_TEXT = """() => {
+    const own = document.documentElement.lang;
+    const foreign = e => e.closest('[lang]') && e.closest('[lang]').lang !== own;
+    const marked = Array.from(document.body.querySelectorAll('[lang]')).filter(foreign);
+    marked.forEach(e => { e.style.display = 'none'; });
+    const read = (selector, attribute) => Array.from(document.querySelectorAll(selector))
+        .filter(e => !foreign(e))
+        .map(e => attribute ? e.getAttribute(attribute) : e.textContent);
+    const text = [
+        document.title,
+        document.body.innerText,
+        ...read('[title]', 'title'),
+        ...read('[placeholder]', 'placeholder'),
+        ...read('[aria-label]', 'aria-label'),
+        ...read('option'),
+    ].join('\\n');
+    marked.forEach(e => { e.style.display = ''; });
+    return text;
+}"""
 
 
 def pages_of(role: str, every: list[tuple[str, str]]) -> list[str]:
@@ -95,11 +108,25 @@ def read(context: BrowserContext, url: str) -> tuple[str, str]:
 
 
 def describe(found: dict[Leak, list[str]], answers: dict[str, list[str]]) -> str:
+    """Every catalogue string found, with its pages; format leaks (dates, clocks, decimals)
+    one line per kind, with examples."""
     counts = {answer: len(pages) for answer, pages in answers.items()}
     lines = [f"{len(found)} leaks; pages answered {counts}"]
+    formats: dict[str, list[Leak]] = defaultdict(list)
     for leak, pages in sorted(found.items(), key=lambda item: (item[0].kind, -len(item[1]))):
+        if leak.source is None:
+            formats[leak.kind].append(leak)
+            continue
         shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
         lines.append(f"  {leak}\n      on {len(pages)} pages: {shown}")
+    for kind, leaks_of_kind in formats.items():
+        pages = sorted({page for leak in leaks_of_kind for page in found[leak]})
+        examples = ", ".join(repr(leak.fragment) for leak in leaks_of_kind[:5])
+        lines.append(
+            f"  {kind}: {len(leaks_of_kind)} different, e.g. {examples}\n"
+            f"      on {len(pages)} pages: {', '.join(pages[:3])}"
+            + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+        )
     return "\n".join(lines)
 
 
