@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
@@ -8,11 +10,13 @@ from django.contrib.auth.forms import (
     SetUnusablePasswordMixin,
     UserChangeForm,
 )
-from django.db.models import Count
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Count, ManyToManyField
 from django.http import HttpRequest
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from akimat.calendar import fill_working_calendar
@@ -51,6 +55,44 @@ class PortalAdmin(SimpleHistoryAdmin):
     form = PortalModelForm
 
 
+# Django stores a permission's name in English when it is created ("Can add task"), so the admin
+# would list them in English on every page; the label is built from the model's translated name
+# and the action instead. A permission of another shape keeps its stored name.
+PERMISSION_ACTIONS = {
+    "add": pgettext_lazy("permission", "add"),
+    "change": pgettext_lazy("permission", "change"),
+    "delete": pgettext_lazy("permission", "delete"),
+    "view": pgettext_lazy("permission", "view"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is None or permission.codename != f"{action}_{model._meta.model_name}":
+        return str(permission)
+    if action not in PERMISSION_ACTIONS:
+        return str(permission)
+    app = model._meta.app_config.verbose_name
+    return f"{app} | {capfirst(model._meta.verbose_name)} | {PERMISSION_ACTIONS[action]}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Permission) -> str:  # type: ignore[override]
+        return permission_label(obj)
+
+
+class TranslatedPermissions:
+    """For the user's and the group's admin: permissions listed in the page's language."""
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: object
+    ) -> forms.Field | None:
+        if db_field.related_model is Permission:
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class PortalUserChangeForm(CleanInputMixin, UserChangeForm):
     pass
 
@@ -59,7 +101,7 @@ class PortalUserCreationForm(CleanInputMixin, AdminUserCreationForm):
     pass
 
 
-class PortalAdminPasswordChangeForm(AdminPasswordChangeForm):
+class PortalAdminPasswordChangeForm(CleanInputMixin, AdminPasswordChangeForm):
     """Django (5.2) joins this help text to its English warning when the module is imported, so
     the text stays in the language active then (Russian) on every page; here it follows the page."""
 
@@ -70,8 +112,16 @@ class PortalAdminPasswordChangeForm(AdminPasswordChangeForm):
     )
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedPermissions, DjangoGroupAdmin):
+    form = PortalModelForm
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, PortalAdmin):
+class UserAdmin(TranslatedPermissions, DjangoUserAdmin, PortalAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     change_password_form = PortalAdminPasswordChangeForm

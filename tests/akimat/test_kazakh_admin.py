@@ -162,3 +162,29 @@ def test_the_admin_shows_a_kazakh_superuser_no_russian(
     russian = [part for part in text.split(" | ") if part.casefold() in library_russian()]
     assert russian == [], text
     assert kazakh in text, text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("kk", "| қосу"), ("ru", "| добавление"), ("en", "| add")]
+)
+def test_the_admin_lists_permissions_in_the_pages_language(language, expected):
+    """Django stores "Can add task" in English; the user's and the group's admin pages list the
+    model's translated name and the action instead."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group, Permission
+    from django.test import RequestFactory
+
+    from tasks.models import Task
+
+    permission = Permission.objects.get(codename="add_task", content_type__app_label="tasks")
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        for model in (User, Group):
+            model_admin = admin.site._registry[model]
+            field_name = "user_permissions" if model is User else "permissions"
+            db_field = model._meta.get_field(field_name)
+            field = model_admin.formfield_for_manytomany(db_field, request)
+            label = field.label_from_instance(permission)
+            assert label.endswith(expected), label
+            assert str(Task._meta.verbose_name).capitalize() in label
+            assert "Can add" not in label or language == "en"
