@@ -573,12 +573,16 @@ class Submission(models.Model):
     """A form sent once: its token (rendered into the form by `{% once_field %}`) is claimed
     in the same transaction as what the form creates, see akimat/once.py."""
 
-    user = models.ForeignKey("akimat.User", on_delete=models.CASCADE, related_name="+")
-    token = models.UUIDField()
-    location = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        "akimat.User", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.UUIDField(_("token"))
+    location = models.CharField(_("page address"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("sent form")
+        verbose_name_plural = _("sent forms")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_token")
         ]

@@ -45,7 +45,7 @@ class Tag(models.Model):
     """A word entries are grouped by; the same tag in any letter case is one tag."""
 
     name = models.CharField(_("tag"), max_length=TAG_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
@@ -90,7 +90,7 @@ class Entry(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
     # The body rendered from Markdown and sanitised once, when it is saved.
-    body_html = models.TextField(editable=False)
+    body_html = models.TextField(_("text as HTML"), editable=False)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="entries")
     # A meeting's length and who took part.
     duration_minutes = models.PositiveIntegerField(_("duration, minutes"), null=True, blank=True)
@@ -142,14 +142,15 @@ class Entry(models.Model):
     )
     # Lower-cased title, text and tags (Python lower-cases every alphabet, whatever the
     # database's locale); PostgreSQL builds the search vector from it.
-    search_document = models.TextField(editable=False, default="")
+    search_document = models.TextField(_("search text"), editable=False, default="")
     search_vector = models.GeneratedField(
         expression=SearchVector("search_document", config="russian")
         + SearchVector("search_document", config="simple"),
         output_field=SearchVectorField(),
         db_persist=True,
+        verbose_name=_("search index"),
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(
         excluded_fields=["search_vector", "search_document", "body_html", "version"]
     )
@@ -195,18 +196,23 @@ class EntryVersion(models.Model):
     """The text an entry had before an edit made after the grace period. Never changed or
     deleted: a database trigger refuses both (migration 0002)."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("logbook entry"), on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     occurred_at = models.DateTimeField(_("when"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     body = models.TextField(_("text"))
-    body_html = models.TextField()
+    body_html = models.TextField(_("text as HTML"))
     tags = models.CharField(_("tags"), max_length=1000, blank=True)
     written_at = models.DateTimeField(_("written"))
     replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
     replaced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replaced by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -229,14 +235,19 @@ class EntryAttachment(models.Model):
     """A file kept with an entry (a photo of the whiteboard); served only through a view that
     checks who may read the entry."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="attachments")
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("logbook entry"), on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
@@ -304,7 +315,7 @@ class Indicator(models.Model):
         help_text=_("Entries with this tag are marked on the indicator's chart."),
         related_name="indicators",
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -351,15 +362,22 @@ class Indicator(models.Model):
 class Reading(models.Model):
     """One value of an indicator for the week (or day) starting at `date`."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="readings")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="readings"
+    )
     date = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     is_computed = models.BooleanField(_("computed"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    entered_at = models.DateTimeField(default=timezone.now)
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
@@ -392,20 +410,23 @@ class Export(models.Model):
     UNFINISHED: ClassVar = (State.QUEUED, State.RUNNING)
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_exports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="journal_exports",
     )
     # The export form's filters (ids and ISO dates), and their digest to spot a repeat.
-    selection = models.JSONField()
-    key = models.CharField(max_length=64)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    written = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to=export_path, max_length=300, blank=True)
-    name = models.CharField(max_length=100)
+    selection = models.JSONField(_("selection"))
+    key = models.CharField(_("selection key"), max_length=64)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("entries in total"), default=0)
+    written = models.PositiveIntegerField(_("entries written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=300, blank=True)
+    name = models.CharField(_("file name"), max_length=100)
     # The language of the page that asked, for the document's headings and dates.
-    language = models.CharField(max_length=8, default=Language.RU)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, default=Language.RU)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("logbook export")

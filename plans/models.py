@@ -87,10 +87,13 @@ class Cycle(models.Model):
         related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = CycleQuerySet.as_manager()
@@ -187,7 +190,7 @@ class Plan(models.Model):
     return_reason = models.TextField(
         _("why it was returned"), blank=True, max_length=TEXT_MAX_LENGTH
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("sent for approval at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -198,11 +201,14 @@ class Plan(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
 
     objects = PlanQuerySet.as_manager()
@@ -245,19 +251,26 @@ class Plan(models.Model):
 class Goal(models.Model):
     """What the plan is for, with its lag measure: a result going from a start to a target."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals"
+    )
     title = models.CharField(_("goal"), max_length=TITLE_MAX_LENGTH)
     why = models.TextField(_("why it matters"), blank=True, max_length=TEXT_MAX_LENGTH)
     weight = models.PositiveSmallIntegerField(_("weight, %"))
     unit = models.CharField(_("unit"), max_length=40)
     start_value = models.DecimalField(_("start value"), max_digits=12, decimal_places=2)
     target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     carried_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
@@ -288,13 +301,18 @@ class Goal(models.Model):
 class LagReading(models.Model):
     """The lag measure's value at the end of a cycle week."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="readings")
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="readings"
+    )
     week = models.PositiveSmallIntegerField(_("week"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    entered_at = models.DateTimeField(default=timezone.now)
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
@@ -315,7 +333,9 @@ class LagReading(models.Model):
 class Tactic(models.Model):
     """A weekly action under a goal: who does it, on which weekday, in which weeks."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="tactics")
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="tactics"
+    )
     title = models.CharField(_("tactic"), max_length=TITLE_MAX_LENGTH)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -327,12 +347,17 @@ class Tactic(models.Model):
     weeks = ArrayField(models.PositiveSmallIntegerField(), verbose_name=_("weeks"))
     # A tactic stopped after approval keeps its past occurrences; it sets no new ones.
     is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     carried_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
@@ -397,15 +422,20 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
 class Occurrence(models.Model):
     """One week of a tactic, made a real task when the plan is approved."""
 
-    tactic = models.ForeignKey(Tactic, on_delete=models.PROTECT, related_name="occurrences")
+    tactic = models.ForeignKey(
+        Tactic, verbose_name=_("tactic"), on_delete=models.PROTECT, related_name="occurrences"
+    )
     week = models.PositiveSmallIntegerField(_("week"))
     due = models.DateTimeField(_("planned deadline"))
     task = models.OneToOneField(
-        "tasks.Task", on_delete=models.PROTECT, related_name="plan_occurrence"
+        "tasks.Task",
+        verbose_name=_("task"),
+        on_delete=models.PROTECT,
+        related_name="plan_occurrence",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Set when a change of the tactic cancelled this occurrence's task and set a new one.
-    replaced_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
 
     objects = OccurrenceQuerySet.as_manager()
 
@@ -437,7 +467,9 @@ class Review(models.Model):
         MIDCYCLE = "midcycle", _("Mid-cycle review")
         FINAL = "final", _("Final review")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reviews"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     week = models.PositiveSmallIntegerField(_("week"))
     worked = models.TextField(_("what worked"), blank=True, max_length=TEXT_MAX_LENGTH)
@@ -452,11 +484,16 @@ class Review(models.Model):
     )
     # [{"goal": title, "progress": per cent}, …] as it stood when the review was written.
     progress = models.JSONField(_("lag progress"), default=list, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:

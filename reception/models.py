@@ -146,7 +146,7 @@ class Service(Localised):
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     is_active = models.BooleanField(_("offered"), default=True)
     history = HistoricalRecords()
 
@@ -162,8 +162,10 @@ class Service(Localised):
 class ServiceDocument(Localised):
     """A document a service requires; a follow-up case copies the missing ones."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="documents")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="documents"
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -258,11 +260,13 @@ class TicketCounter(models.Model):
     """The last ticket number issued for a day and prefix. Incremented under its row lock inside
     the registration's transaction, so a rolled-back registration gives its number back."""
 
-    day = models.DateField()
-    prefix = models.CharField(max_length=1)
-    last = models.PositiveIntegerField(default=0)
+    day = models.DateField(_("day"))
+    prefix = models.CharField(_("prefix"), max_length=1)
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["day", "prefix"], name="one_counter_per_day_prefix")
         ]
@@ -486,11 +490,18 @@ class Case(models.Model):
 class CaseDocument(Localised):
     """A missing document of a case, ticked when the visitor brings it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
-    position = models.PositiveSmallIntegerField(default=0)
+    case = models.ForeignKey(
+        Case, verbose_name=_("follow-up case"), on_delete=models.CASCADE, related_name="documents"
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     history = HistoricalRecords()
 

@@ -311,7 +311,7 @@ class Task(models.Model):
     )
     # Bumped by every change; a form carries the version it was drawn from, so a second person
     # saving an older version is told instead of silently overwriting (optimistic locking).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[co_executors])
 
     objects = TaskQuerySet.as_manager()
@@ -369,22 +369,34 @@ class DeadlineChange(models.Model):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="deadline_changes")
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="deadline_changes"
+    )
     old_deadline = models.DateTimeField(_("old deadline"))
     new_deadline = models.DateTimeField(_("new deadline"))
     reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    requested_at = models.DateTimeField(default=timezone.now)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, max_length=TEXT_MAX_LENGTH)
     # Working days the task was already overdue when the move was approved: they stay counted.
-    overdue_days_before = models.PositiveIntegerField(default=0)
+    overdue_days_before = models.PositiveIntegerField(
+        _("working days overdue before the move"), default=0
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -402,10 +414,17 @@ class DeadlineChange(models.Model):
 
 
 class Comment(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     body = models.TextField(_("comment"), max_length=TEXT_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("comment")
@@ -417,14 +436,21 @@ class Comment(models.Model):
 
 
 class ChecklistItem(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist")
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="checklist"
+    )
     text = models.CharField(_("item"), max_length=TITLE_MAX_LENGTH)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
     is_done = models.BooleanField(_("done"), default=False)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -441,14 +467,19 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     # The task's history tells who added (or an admin removed) which file.
     history = HistoricalRecords()
 
@@ -473,9 +504,17 @@ class RecurringTask(models.Model):
 
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recurring_tasks"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        related_name="recurring_tasks",
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
@@ -549,18 +588,29 @@ class Notification(models.Model):
         BLOCKER = "blocker", _("Blocker raised")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from whom"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
     )
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, related_name="+")
-    text = models.CharField(max_length=TITLE_MAX_LENGTH * 2, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    text = models.CharField(_("text"), max_length=TITLE_MAX_LENGTH * 2, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering: ClassVar = ["-created_at", "-pk"]
         indexes: ClassVar = [
             models.Index(fields=["recipient", "read_at"]),
@@ -574,9 +624,14 @@ class StandupNote(models.Model):
     """A person's blockers at a directorate's stand-up of one day."""
 
     date = models.DateField(_("date"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     blockers = models.TextField(_("blockers"), max_length=TEXT_MAX_LENGTH)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
