@@ -7,34 +7,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('akimat', '0012_bilingual_position_and_policy_note'),
+        ("akimat", "0012_bilingual_position_and_policy_note"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='submission',
-            options={'verbose_name': 'sent form', 'verbose_name_plural': 'sent forms'},
+            name="submission",
+            options={"verbose_name": "sent form", "verbose_name_plural": "sent forms"},
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='created_at',
-            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
+            model_name="submission",
+            name="created_at",
+            field=models.DateTimeField(
+                db_index=True, default=django.utils.timezone.now, verbose_name="created at"
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='location',
-            field=models.CharField(blank=True, max_length=500, verbose_name='page address'),
+            model_name="submission",
+            name="location",
+            field=models.CharField(blank=True, max_length=500, verbose_name="page address"),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='token',
-            field=models.UUIDField(verbose_name='token'),
+            model_name="submission",
+            name="token",
+            field=models.UUIDField(verbose_name="token"),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person'),
+            model_name="submission",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="person",
+            ),
         ),
     ]
