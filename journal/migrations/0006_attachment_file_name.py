@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journal', '0005_tamper_evidence'),
+        ("journal", "0005_tamper_evidence"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='entryattachment',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='file name'),
+            model_name="entryattachment",
+            name="name",
+            field=models.CharField(max_length=200, verbose_name="file name"),
         ),
     ]

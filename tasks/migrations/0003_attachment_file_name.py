@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0002_attachment_history'),
+        ("tasks", "0002_attachment_history"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attachment',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='file name'),
+            model_name="attachment",
+            name="name",
+            field=models.CharField(max_length=200, verbose_name="file name"),
         ),
         migrations.AlterField(
-            model_name='historicalattachment',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='file name'),
+            model_name="historicalattachment",
+            name="name",
+            field=models.CharField(max_length=200, verbose_name="file name"),
         ),
     ]
