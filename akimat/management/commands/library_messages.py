@@ -80,7 +80,7 @@ SOURCES = (
     Source("django.contrib.sessions"),
     # django-simple-history has no English catalogue, and each of its others lacks a few strings.
     Source("simple_history", reference="*", russian="ru_RU"),
-    Source("axes", reference="ru"),
+    Source("axes", reference="*"),
 )
 # Django's core catalogue also names every language in the world; the portal shows only its own
 # three, translated in its own catalogue.
