@@ -5,6 +5,7 @@ a decimal point in a figure. One check per language and role lists everything it
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections import defaultdict
@@ -90,6 +91,36 @@ def open_context(browser: Browser, base: str, role: str, language: str) -> Brows
     return context
 
 
+TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+
+
+def english_texts(role: str, pages: list[str]) -> dict[str, str]:
+    """Each page's text as the same person reads it in English. The portal's own words change
+    with the language; what people typed (a task's title, a logbook entry, a tag) does not. So a
+    Russian text that a kk page shows and the English page shows too is the demo's data, typed
+    in Russian as people here type it, not a string the interface forgot to translate."""
+    client = Client()
+    if role != "anonymous":
+        user = User.objects.get(username=role)
+        user.language = "en"
+        user.save(update_fields=["language"])
+        client.force_login(user)
+    else:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    texts = {}
+    for url in pages:
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            texts[url] = " ".join(html.unescape(TAGS.sub(" ", response.content.decode())).split())
+    return texts
+
+
+def is_data(leak: Leak, english: str) -> bool:
+    return (
+        leak.kind == "Russian" and " ".join(leak.fragment.split()).casefold() in english.casefold()
+    )
+
+
 def read(context: BrowserContext, url: str) -> tuple[str, str]:
     """(how the page answered, its visible text). The address is asked first without the
     browser: only an HTML page answered 200 at its own address is opened in it; a redirect, a
@@ -141,14 +172,17 @@ def test_no_page_of_any_role_shows_another_language(
     skipped: dict[tuple[str, str], dict[str, list[str]]] = {}
     for language in ("kk", "ru"):
         for role in ROLES:
+            pages = pages_of(role, every)
+            english = english_texts(role, pages) if language == "kk" else {}
             context = open_context(browser, live_server.url, role, language)
             answers: dict[str, list[str]] = defaultdict(list)
             found: dict[Leak, list[str]] = defaultdict(list)
-            for url in pages_of(role, every):
+            for url in pages:
                 answer, text = read(context, url)
                 answers[answer].append(url)
                 for leak in dict.fromkeys(leaks(text, language)) if text else ():
-                    found[leak].append(url)
+                    if not is_data(leak, english.get(url, "")):
+                        found[leak].append(url)
             context.close()
             visited += len(answers["200"])
             skipped[(language, role)] = {a: p for a, p in answers.items() if a != "200"}

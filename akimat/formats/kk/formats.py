@@ -6,6 +6,13 @@ pgettext("alt. month", …), lowercase in Kazakh); the *_INPUT_FORMATS use strpt
 
 from __future__ import annotations
 
+from akimat.formats.kazakhstan import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS
+from akimat.formats.kazakhstan import DATETIME_INPUT_FORMATS as DATETIME_INPUT_FORMATS
+from akimat.formats.kazakhstan import DECIMAL_SEPARATOR as DECIMAL_SEPARATOR
+from akimat.formats.kazakhstan import NUMBER_GROUPING as NUMBER_GROUPING
+from akimat.formats.kazakhstan import THOUSAND_SEPARATOR as THOUSAND_SEPARATOR
+from akimat.formats.kazakhstan import TIME_INPUT_FORMATS as TIME_INPUT_FORMATS
+
 DATE_FORMAT = "j E Y ж."
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j E Y ж., H:i"
@@ -14,30 +21,3 @@ MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
-
-# dd.mm.yyyy first: the admin's date widgets write the first one. No "m/d/Y": «12/06/2026» is
-# refused rather than read as 6 December. ISO stays for <input type="date">.
-DATE_INPUT_FORMATS = [
-    "%d.%m.%Y",  # '06.12.2026'
-    "%Y-%m-%d",  # '2026-12-06'
-    "%d.%m.%y",  # '06.12.26'
-]
-TIME_INPUT_FORMATS = [
-    "%H:%M:%S",  # '14:30:59'
-    "%H:%M:%S.%f",  # '14:30:59.000200'
-    "%H:%M",  # '14:30'
-]
-DATETIME_INPUT_FORMATS = [
-    "%d.%m.%Y %H:%M:%S",  # '06.12.2026 14:30:59'
-    "%d.%m.%Y %H:%M:%S.%f",  # '06.12.2026 14:30:59.000200'
-    "%d.%m.%Y %H:%M",  # '06.12.2026 14:30'
-    "%Y-%m-%d %H:%M:%S",  # '2026-12-06 14:30:59'
-    "%Y-%m-%d %H:%M:%S.%f",  # '2026-12-06 14:30:59.000200'
-    "%Y-%m-%d %H:%M",  # '2026-12-06 14:30'
-    "%d.%m.%y %H:%M:%S",  # '06.12.26 14:30:59'
-    "%d.%m.%y %H:%M:%S.%f",  # '06.12.26 14:30:59.000200'
-    "%d.%m.%y %H:%M",  # '06.12.26 14:30'
-]
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"  # a non-breaking space
-NUMBER_GROUPING = 3
