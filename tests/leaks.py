@@ -188,7 +188,7 @@ def russian_finder() -> Finder:
     kazakh_texts = []
     for label, entry in entries("kk"):
         for text in translations(entry):
-            if KAZAKH.search(text) or label == "portal":
+            if KAZAKH.search(text) or label in {"portal", "libraries"}:  # both are reviewed
                 kazakh_by_msgid[(entry.msgctxt or "", entry.msgid)].append(normal(text))
                 kazakh_texts.append(text)
     kazakh = _shared(kazakh_texts)

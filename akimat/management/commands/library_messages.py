@@ -18,6 +18,7 @@ until someone translates them) and drops strings the packages no longer have. Ru
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -43,6 +44,9 @@ class Source:
     reference: str = "en"
     # The directory name of the package's own Russian, if it is not plain "ru".
     russian: str = "ru"
+    # Also read the package's Python code: some strings (django-axes' field names) are in
+    # none of its catalogues.
+    scan_code: bool = False
 
     def directory(self) -> Path:
         module = import_module(self.package)
@@ -62,11 +66,30 @@ class Source:
             yield from _live(self.catalogue(self.reference))
             return
         seen: set[tuple[str | None, str]] = set()
-        for language in sorted(p.name for p in self.directory().iterdir() if p.is_dir()):
-            for entry in _live(self.catalogue(language)):
+        catalogues = [
+            self.catalogue(p.name) for p in sorted(self.directory().iterdir()) if p.is_dir()
+        ]
+        if self.scan_code:
+            catalogues.append(self.code_strings())
+        for catalogue in catalogues:
+            for entry in _live(catalogue):
                 if _key(entry) not in seen:
                     seen.add(_key(entry))
                     yield entry
+
+    def code_strings(self) -> polib.POFile:
+        """The strings marked in the package's Python files, read by xgettext as makemessages
+        reads the portal's."""
+        package = Path(import_module(self.package).__file__ or "").parent
+        files = sorted(str(f) for f in package.rglob("*.py") if "migrations" not in f.parts)
+        keywords = [
+            "gettext_noop", "gettext_lazy", "ngettext_lazy:1,2", "pgettext:1c,2",
+            "npgettext:1c,2,3", "pgettext_lazy:1c,2", "npgettext_lazy:1c,2,3", "_",
+        ]  # fmt: skip
+        command = ["xgettext", "--language=Python", "--from-code=UTF-8", "--output=-"]
+        command += [f"--keyword={keyword}" for keyword in keywords]
+        found = subprocess.run([*command, *files], capture_output=True, text=True, check=True)
+        return polib.pofile(found.stdout)
 
 
 # The packages whose strings the portal shows: Django's core (forms, validation, dates, time
@@ -80,7 +103,7 @@ SOURCES = (
     Source("django.contrib.sessions"),
     # django-simple-history has no English catalogue, and each of its others lacks a few strings.
     Source("simple_history", reference="*", russian="ru_RU"),
-    Source("axes", reference="*"),
+    Source("axes", reference="*", scan_code=True),
 )
 # Django's core catalogue also names every language in the world; the portal shows only its own
 # three, translated in its own catalogue.
