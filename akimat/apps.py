@@ -15,3 +15,7 @@ class AkimatConfig(AppConfig):
         from django.contrib.admin import widgets
 
         widgets.SELECT2_TRANSLATIONS.setdefault("kk", "kk")
+
+        from akimat import axes_names
+
+        axes_names.install()

@@ -188,3 +188,19 @@ def test_the_admin_lists_permissions_in_the_pages_language(language, expected):
             assert label.endswith(expected), label
             assert str(Task._meta.verbose_name).capitalize() in label
             assert "Can add" not in label or language == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("kk", "Кіру: aigerim, 06.12.2026 14:05"), ("ru", "Вход: aigerim, 06.12.2026 14:05")],
+)
+def test_the_admin_names_sign_in_records_in_the_pages_language(language, expected):
+    """django-axes names its records in English in code ("Access Log for … @ …")."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from axes.models import AccessLog
+
+    moment = dt.datetime(2026, 12, 6, 14, 5, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with translation.override(language):
+        assert str(AccessLog(username="aigerim", attempt_time=moment)) == expected
