@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .DEFAULT_GOAL := run
-.PHONY: run test test-at test-embedded install install-dev lint format check-deploy messages clean
+.PHONY: run test test-at test-embedded install install-dev lint typecheck format check-deploy messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,16 @@ test-embedded: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+## mypy with Django's plugin over the application code ([tool.mypy] in pyproject.toml). The plugin
+## imports the settings, which need these variables; DEBUG off so that no embedded server starts.
+## Nothing connects to them.
+typecheck: install-dev
+	DEBUG=false SECRET_KEY=typecheck ALLOWED_HOSTS=localhost \
+	DATABASE_URL=postgresql://typecheck@127.0.0.1:5432/typecheck \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .

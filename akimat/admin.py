@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -11,7 +13,7 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Count, ManyToManyField
+from django.db.models import Count, ManyToManyField, QuerySet
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
@@ -20,18 +22,16 @@ from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from akimat.calendar import fill_working_calendar
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # What the mixins below are mixed into: checked as a model admin, a plain class at run time.
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
 from akimat.forms import CleanInputMixin, PortalModelForm
-from akimat.models import (
-    BonusPolicy,
-    CalendarDay,
-    DayTransfer,
-    Department,
-    DepartmentSnapshot,
-    PersonSnapshot,
-    ScoreDispute,
-    ScoreRun,
-    User,
-)
+from akimat.models import CalendarDay, DayTransfer, Department, User
 
 
 class ReadOnly:
@@ -52,7 +52,7 @@ class PortalAdmin(SimpleHistoryAdmin):
     """An editable admin page: its form cleans input like every form of the portal
     (`akimat.forms`), so an admin cannot store a NUL, a bidi override or a date in year 9999."""
 
-    form = PortalModelForm
+    form: type[forms.ModelForm[Any]] = PortalModelForm
 
 
 # Django stores a permission's name in English when it is created ("Can add task"), so the admin
@@ -78,19 +78,19 @@ def permission_label(permission: Permission) -> str:
 
 
 class PermissionChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Permission) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Permission) -> str:
         return permission_label(obj)
 
 
-class TranslatedPermissions:
+class TranslatedPermissions(_AdminBase):
     """For the user's and the group's admin: permissions listed in the page's language."""
 
     def formfield_for_manytomany(
-        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: object
-    ) -> forms.Field | None:
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.related_model is Permission:
             kwargs["form_class"] = PermissionChoiceField
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class PortalUserChangeForm(CleanInputMixin, UserChangeForm):
@@ -105,10 +105,14 @@ class PortalAdminPasswordChangeForm(CleanInputMixin, AdminPasswordChangeForm):
     """Django (5.2) joins this help text to its English warning when the module is imported, so
     the text stays in the language active then (Russian) on every page; here it follows the page."""
 
-    usable_password_help_text = format_lazy(
-        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
-        SetUnusablePasswordMixin.usable_password_help_text,
-        _("If disabled, the current password for this user will be lost."),
+    # A lazy string where Django's own is a str (it is read as one when the page is drawn).
+    usable_password_help_text = cast(
+        str,
+        format_lazy(
+            '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+            SetUnusablePasswordMixin.usable_password_help_text,
+            _("If disabled, the current password for this user will be lost."),
+        ),
     )
 
 
@@ -147,13 +151,13 @@ class UserAdmin(TranslatedPermissions, DjangoUserAdmin, PortalAdmin):
         "position_kk",
     )
     fieldsets = (
-        *DjangoUserAdmin.fieldsets[:1],
+        *(DjangoUserAdmin.fieldsets or ())[:1],
         (
             _("Personal info"),
             {"fields": ("last_name", "first_name", "middle_name", "email", "language")},
         ),
         (_("Place in the akimat"), {"fields": ("department", "position", "position_kk")}),
-        *DjangoUserAdmin.fieldsets[2:],
+        *(DjangoUserAdmin.fieldsets or ())[2:],
     )
     add_fieldsets = (
         (
@@ -175,6 +179,10 @@ class UserAdmin(TranslatedPermissions, DjangoUserAdmin, PortalAdmin):
     )
 
 
+class _People(TypedDict):
+    people: int  # the directorate's members, counted by DepartmentAdmin.get_queryset
+
+
 @admin.register(Department)
 class DepartmentAdmin(PortalAdmin):
     list_display = ("name_ru", "name_kk", "slug", "head", "people")
@@ -182,14 +190,14 @@ class DepartmentAdmin(PortalAdmin):
     prepopulated_fields = {"slug": ("name_ru",)}
     autocomplete_fields = ("head",)
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
         return (
             super().get_queryset(request).select_related("head").annotate(people=Count("members"))
         )
 
     @admin.display(description=_("people"), ordering="people")
-    def people(self, obj: Department) -> int:
-        return obj.people  # type: ignore[attr-defined]
+    def people(self, obj: WithAnnotations[Department, _People]) -> int:
+        return obj.people
 
 
 @admin.register(CalendarDay)
@@ -219,88 +227,23 @@ class DayTransferAdmin(PortalAdmin):
     def weekday(self, obj: DayTransfer) -> str:
         return date_format(obj.date, "l")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: DayTransfer, form: forms.ModelForm[Any], change: bool
+    ) -> None:
         # A date moved to another year leaves its old year to rebuild as well.
         previous_year = (
             DayTransfer.objects.filter(pk=obj.pk).values_list("date__year", flat=True).first()
         )
         super().save_model(request, obj, form, change)
-        for year in {obj.date.year, previous_year} - {None}:
+        for year in {y for y in (obj.date.year, previous_year) if y is not None}:
             fill_working_calendar(year=year)
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: DayTransfer) -> None:
         super().delete_model(request, obj)
         fill_working_calendar(year=obj.date.year)
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DayTransfer]) -> None:
         years = set(queryset.values_list("date__year", flat=True))
         super().delete_queryset(request, queryset)
         for year in years:
             fill_working_calendar(year=year)
-
-
-@admin.register(BonusPolicy)
-class BonusPolicyAdmin(PortalAdmin):
-    list_display = (
-        "valid_from",
-        "weight_on_time",
-        "weight_execution",
-        "penalty_overdue",
-        "penalty_move",
-        "cap",
-        "note",
-        "note_kk",
-    )
-    date_hierarchy = "valid_from"
-
-
-@admin.register(ScoreRun)
-class ScoreRunAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = (
-        "date",
-        "chunk",
-        "status",
-        "rows",
-        "duration_ms",
-        "started_at",
-        "finished_at",
-        "forced",
-    )
-    list_filter = ("status", "forced", "chunk")
-    list_select_related = ("chunk",)
-    date_hierarchy = "date"
-
-
-@admin.register(PersonSnapshot)
-class PersonSnapshotAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ("date", "person", "department", "open", "overdue", "week_score", "bonus")
-    list_filter = ("department",)
-    list_select_related = ("person", "department")
-    date_hierarchy = "date"
-    search_fields = ("person__last_name", "person__username")
-
-
-@admin.register(DepartmentSnapshot)
-class DepartmentSnapshotAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = (
-        "date",
-        "department",
-        "people",
-        "open",
-        "overdue",
-        "head_overdue",
-        "week_score",
-        "bonus",
-    )
-    list_filter = ("department",)
-    list_select_related = ("department",)
-    date_hierarchy = "date"
-
-
-@admin.register(ScoreDispute)
-class ScoreDisputeAdmin(PortalAdmin):
-    list_display = ("date", "person", "status", "created_at", "answered_by", "answered_at")
-    list_filter = ("status",)
-    list_select_related = ("person", "answered_by")
-    raw_id_fields = ("person", "answered_by")
-    date_hierarchy = "date"

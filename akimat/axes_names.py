@@ -48,6 +48,6 @@ def access_failure_name(failure: AccessFailureLog) -> str:
 def install() -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    AccessLog.__str__ = access_log_name  # type: ignore[method-assign,assignment]
-    AccessAttempt.__str__ = access_attempt_name  # type: ignore[method-assign,assignment]
-    AccessFailureLog.__str__ = access_failure_name  # type: ignore[method-assign,assignment]
+    AccessLog.__str__ = access_log_name
+    AccessAttempt.__str__ = access_attempt_name
+    AccessFailureLog.__str__ = access_failure_name

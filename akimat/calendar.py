@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import DateField, ExpressionWrapper, F, IntegerField, Subquery, Value
+from django.db.models.functions import Cast, ExtractIsoWeekDay
 
 from akimat.models import CalendarDay, DayTransfer, library_holidays
 
@@ -84,11 +86,13 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     """
     if count == 0:
         ensure_calendar(start=day, end=day + dt.timedelta(days=31))
-        return (
+        found = (
             CalendarDay.objects.filter(date__gte=day, is_working=True)
             .values_list("date", flat=True)
             .first()
         )
+        assert found is not None  # the calendar was just filled 31 days ahead
+        return found
     # Kazakhstan never has more than about ten days off in a row, so 3x + 31 calendar days
     # always hold enough working days.
     span = dt.timedelta(days=abs(count) * 3 + 31)
@@ -99,6 +103,34 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
         ensure_calendar(start=day - span, end=day)
         dates = CalendarDay.objects.filter(date__lt=day, is_working=True).order_by("-date")
     return dates.values_list("date", flat=True)[abs(count) - 1]
+
+
+def working_day_after(day: dt.date, count: int) -> Subquery:
+    """`add_working_days(day, count)` for a count of 1 or more, as SQL: the calendar table read
+    inside the query that filters or annotates by it (no query of its own)."""
+    return Subquery(
+        CalendarDay.objects.filter(is_working=True, date__gt=day)
+        .order_by("date")
+        .values("date")[count - 1 : count],
+        output_field=DateField(),
+    )
+
+
+def working_week_end(day: dt.date) -> Subquery:
+    """The Sunday that closes the working week ahead on `day`, as SQL (like `working_day_after`):
+    the calendar week of the first working day from `day` on. On a working day that is its own
+    week; on a weekend (or holidays to the week's end) it is the coming week."""
+    sunday = ExpressionWrapper(
+        F("date") + Cast(Value(7) - ExtractIsoWeekDay("date"), IntegerField()),
+        output_field=DateField(),
+    )
+    return Subquery(
+        CalendarDay.objects.filter(is_working=True, date__gte=day)
+        .order_by("date")
+        .annotate(sunday=sunday)
+        .values("sunday")[:1],
+        output_field=DateField(),
+    )
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:

@@ -7,8 +7,12 @@ A reason that carries data — a person's words, a desk's number — is stored a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext, gettext_noop
 
+# A date in a reason is written as ru and kk write it (the reason is stored once, for every reader).
+DATA_DATE_FORMAT = "%d.%m.%Y"
 # The history field's length (django-simple-history: max_length=100).
 REASON_MAX_LENGTH = 100
 SEPARATOR = ": "
@@ -17,6 +21,8 @@ DEADLINE_MOVED = gettext_noop("deadline moved")
 
 def with_data(reason: str, data: object) -> str:
     """A reason followed by data that is not translated (cut to the history field's length)."""
+    if isinstance(data, dt.date):
+        data = data.strftime(DATA_DATE_FORMAT)
     return f"{reason}{SEPARATOR}{data}"[:REASON_MAX_LENGTH]
 
 

@@ -231,14 +231,3 @@ def seed(*, scale: int, progress: Callable[[Iterable[int]], Iterable[int]]) -> s
     for first in progress(range(1, total + 1, chunk)):
         created += _seed_directorates(list(range(first, min(first + chunk, total + 1))), password)
     return f"organisation: {total} directorates, {created} people created"
-
-
-def seed_scores() -> str:
-    """The nightly scores for the cycle so far (the last step: it counts every app's rows)."""
-    from akimat import scoring
-
-    scoring.ensure_default_policy()
-    end = scoring.yesterday()
-    start = scoring.period_start(end)
-    rows = scoring.back_fill(start=start, end=end)
-    return f"scores: {rows} people's daily snapshots from {start:%d.%m.%Y} to {end:%d.%m.%Y}"

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 # What makes Excel or LibreOffice read a text cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,6 +68,7 @@ def xlsx_bytes(
     in bold; `widths` sets column widths by letter."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = title[:31]  # Excel's limit for a sheet name
     sheet.append(list(headers))
     for line in lines:

@@ -8,9 +8,12 @@ so a new form cannot forget the rules.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from akimat.cleaning import (
     EARLIEST_DATE,
@@ -37,7 +40,30 @@ def localize_number_field(field: forms.Field) -> None:
         field.widget.is_localized = True
 
 
-class CleanInputMixin:
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model choice field `name` (single or multiple), typed as one: `form.fields`
+    holds plain `Field`s, which have no queryset or label_from_instance."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
+
+
+def label_choices(field: forms.ModelChoiceField[Any], label: Callable[[Any], str]) -> None:
+    """Show the field's choices as `label` draws them, the way Django's documentation shows:
+    an attribute of this one field instance that stands in for the method."""
+    # mypy forbids assigning to a method; here that is the point (a per-instance override).
+    field.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+if TYPE_CHECKING:
+    # The base of a mixin that is only ever mixed into forms: checked as a form, a plain class
+    # at run time.
+    FormMixinBase = forms.BaseForm
+else:
+    FormMixinBase = object
+
+
+class CleanInputMixin(FormMixinBase):
     """Cleans the bound data (see `akimat.cleaning`), refuses NUL by field, bounds dates and
     localizes decimal fields."""
 
@@ -45,7 +71,7 @@ class CleanInputMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form: forms.BaseForm = self  # type: ignore[assignment]
+        form: forms.BaseForm = self
         self.nul_keys: set[str] = set()
         if form.is_bound:
             form.data, self.nul_keys = clean_data(form.data)
@@ -53,7 +79,7 @@ class CleanInputMixin:
 
     def _prepare_fields(self) -> None:
         # Also called from full_clean: some forms add fields after __init__.
-        form: forms.BaseForm = self  # type: ignore[assignment]
+        form: forms.BaseForm = self
         for field in form.fields.values():
             if isinstance(field, DECIMAL_FIELDS):
                 localize_number_field(field)
@@ -65,8 +91,8 @@ class CleanInputMixin:
 
     def full_clean(self) -> None:
         self._prepare_fields()
-        super().full_clean()  # type: ignore[misc]
-        form: forms.BaseForm = self  # type: ignore[assignment]
+        super().full_clean()
+        form: forms.BaseForm = self
         if not form.is_bound:
             return
         for name in form.fields:
@@ -80,3 +106,35 @@ class PortalForm(CleanInputMixin, forms.Form):
 
 class PortalModelForm(CleanInputMixin, forms.ModelForm):
     pass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe: its FileField takes one): at most
+    `max_files`, and, with `max_bytes`, each judged by its size before anything is stored, so a
+    refused form leaves no stray file on the disk."""
+
+    def __init__(self, *, max_files: int, max_bytes: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+        self.max_files = max_files
+        self.max_bytes = max_bytes
+
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(items) > self.max_files:
+            raise ValidationError(
+                _("At most %(count)s files at once, please.") % {"count": self.max_files}
+            )
+        files = [super(MultipleFileField, self).clean(item, initial) for item in items]
+        limit = self.max_bytes
+        if limit is not None and any(
+            getattr(f, "size", None) is None or f.size > limit for f in files
+        ):
+            raise ValidationError(
+                _("A file can be at most %(size)s MB.") % {"size": limit // (1024 * 1024)}
+            )
+        return files

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
@@ -21,18 +27,25 @@ MESSAGE_LEVELS: dict[str, int] = {
     "warning": messages.WARNING,
     "danger": messages.ERROR,
 }
+# A region's context, or what computes it: called only when the region is drawn (htmx).
+Context = dict[str, Any] | Callable[[], dict[str, Any]]
 
 
 class HtmxRequest(HttpRequest):
     """A request that passed HtmxMiddleware and `login_required`."""
 
     htmx: HtmxDetails
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def notify(response: HttpResponse, text: str, level: Level) -> HttpResponse:
     """The toast an htmx action shows (static/js/app.js listens for `notify`)."""
     return trigger_client_event(response, "notify", {"text": text, "level": level})
+
+
+def announce(response: HttpResponse, event: str) -> HttpResponse:
+    """An event other parts of the page listen for (`hx-trigger="<event> from:body"`)."""
+    return trigger_client_event(response, event)
 
 
 def toast_or_redirect(
@@ -42,14 +55,52 @@ def toast_or_redirect(
     level: Level,
     redirect_to: str,
     region: HttpResponse | None = None,
+    template: str | None = None,
+    context: Context | None = None,
 ) -> HttpResponse:
-    """After an action: htmx gets `region` (the page's part in its new state) with a toast; a
+    """After an action: htmx gets its region (the page's part in its new state) with a toast; a
     plain request is sent to `redirect_to` with the same message at the same level (Post/
-    Redirect/Get), so a conflict is a warning with or without htmx."""
+    Redirect/Get), so a conflict is a warning with or without htmx.
+
+    The region is either a ready `region` or drawn from `template` (a partial) and `context`;
+    a callable context is computed only when the region is drawn."""
+    if request.htmx and region is None and template is not None:
+        values = context() if callable(context) else context
+        region = TemplateResponse(request, template, values)
     if not request.htmx or region is None:
         messages.add_message(request, MESSAGE_LEVELS[level], text)
         return HttpResponseRedirect(redirect_to)
     return notify(region, text, level)
+
+
+def first_error(error: ValidationError | forms.Form) -> str:
+    """The one message a toast shows for a refused form or a service's ValidationError."""
+    if isinstance(error, forms.Form):
+        return str(
+            next(iter(e for errors in error.errors.values() for e in errors), _("Check the form."))
+        )
+    return next(iter(error.messages), _("Check the form."))
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: on its field where the form has one, else on
+    top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def serve_file(file: FieldFile, *, filename: str, inline: bool = False) -> FileResponse:
+    """A stored file (an attachment, an export) under its own name: downloaded, or shown in the
+    browser when `inline`; 404 when it is gone from the disk. The caller has already fetched its
+    record through the visibility check of the record it belongs to."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=not inline, filename=filename)
 
 
 def client_ip(request: HttpRequest) -> str | None:

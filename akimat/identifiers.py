@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -209,3 +210,24 @@ def mask_identifier(value: str) -> str:
 def mask_identifiers_in(text: str) -> str:
     """The text with every run of twelve digits masked (an IIN or a BIN, whichever it is)."""
     return TWELVE_DIGITS.sub(lambda match: mask_identifier(match.group()), text)
+
+
+def clean_identifier(raw: str) -> str:
+    """An IIN or BIN as typed, without the spaces and dashes people put in."""
+    return "".join((raw or "").split()).replace("-", "")
+
+
+def checked_identifier(raw: str, validator: Callable[[str], None], *, field: str = "") -> str:
+    """An IIN or BIN as stored: cleaned, then judged by its model field's validator
+    (`validate_iin` or `validate_bin`); an empty one stays empty. The desk's form and the
+    registration service both call this, so a number is judged in one place. With `field`, the
+    error is that field's (as a service raises it)."""
+    value = clean_identifier(raw)
+    if value:
+        try:
+            validator(value)
+        except ValidationError as error:
+            if field:
+                raise ValidationError({field: error.messages}) from None
+            raise
+    return value

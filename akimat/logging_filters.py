@@ -1,4 +1,5 @@
-"""The logging filter that keeps IINs and BINs out of every log the portal writes.
+"""The logging filters: IINs and BINs kept out of every log the portal writes; a refused
+request (403) told in one line.
 
 settings.LOGGING attaches it to every handler, so it sees the records of all loggers (Django's
 request errors, gunicorn's access and error logs, Celery's workers). PostgreSQL's constraint
@@ -33,4 +34,21 @@ class MaskIdentifiers(logging.Filter):
             record.exc_text = mask_identifiers_in(record.exc_text)
         if record.stack_info:
             record.stack_info = mask_identifiers_in(record.stack_info)
+        return True
+
+
+class ForbiddenOneLine(logging.Filter):
+    """A 403 is the portal doing its job (a link followed by someone it is not for), not an
+    error: django.request's record of it becomes one line, the method, the path and who asked,
+    without the traceback Django attaches to it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) != 403:
+            return True
+        request = getattr(record, "request", None)
+        user = getattr(request, "user", None)
+        who = f"user {user.pk}" if user is not None and user.is_authenticated else "anonymous"
+        record.msg = "Forbidden: %s %s (%s)"
+        record.args = (getattr(request, "method", "?"), getattr(request, "path", "?"), who)
+        record.exc_info, record.exc_text = None, None
         return True

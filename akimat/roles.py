@@ -14,7 +14,7 @@ runs docker/initdb/10-portal-role.sh with the same two statements.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import psycopg
 from django.conf import settings
@@ -65,8 +65,10 @@ def as_owner(alias: str = "default") -> Iterator[None]:
     """Run the block on `alias` logged in as the owner of the tables (migrations, the tests'
     set-up and clean-up), then log in as the portal again."""
     connection = connections[alias]
-    owner = {key: settings.DATABASE_OWNER[key] for key in _CREDENTIALS}
-    portal = {key: connection.settings_dict[key] for key in _CREDENTIALS}
+    owner_login: Mapping[str, object] = settings.DATABASE_OWNER
+    owner = {key: owner_login[key] for key in _CREDENTIALS}
+    current: Mapping[str, object] = connection.settings_dict
+    portal = {key: current[key] for key in _CREDENTIALS}
     if owner == portal:
         yield
         return

@@ -123,7 +123,9 @@ INSTALLED_APPS = [
     "tasks",
     "plans",
     "reception",
+    "appeals",
     "journal",
+    "scores",
 ]
 
 MIDDLEWARE = [
@@ -161,7 +163,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "akimat.context_processors.navigation",
-                "tasks.context_processors.notifications",
+                "akimat.context_processors.header",
             ],
         },
     },
@@ -229,6 +231,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@akimat.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address, for the links in e-mails and exports (an empty value: the default).
+PORTAL_URL = os.environ.get("PORTAL_URL") or "http://127.0.0.1:8000"
 
 # HTTPS: on by default without DEBUG; each switch can be turned off for a plain-HTTP trial.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -325,8 +329,17 @@ CELERY_BEAT_SCHEDULE = {
     # Every night at 02:00 local time, compute the day that ended: each person's and each
     # directorate's overdue counts and bonus score, one job per directorate in parallel, retried
     # with a growing pause if the database is away (the command `compute_scores` is its twin).
+    # The task lives in scores/jobs.py and keeps its old name for deployed schedules.
     "compute-scores": {
         "task": "akimat.jobs.compute_scores",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # Every night at 02:00 local time too, write each directorate's appeal figures of the day
+    # that ended (under consideration, overdue, extensions not told in time, late redirects) for
+    # the deputy's dashboard; one statement, a day already written is left as it is (the command
+    # `compute_appeal_figures` is its twin).
+    "compute-appeal-figures": {
+        "task": "appeals.jobs.compute_appeal_figures",
         "schedule": crontab(hour=2, minute=0),
     },
     # Every night at 03:30 local time (after the scores), walk the hash chains of the logbook and
@@ -371,7 +384,10 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_identifiers": {"()": "akimat.logging_filters.MaskIdentifiers"}},
+    "filters": {
+        "mask_identifiers": {"()": "akimat.logging_filters.MaskIdentifiers"},
+        "forbidden_one_line": {"()": "akimat.logging_filters.ForbiddenOneLine"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -394,6 +410,8 @@ LOGGING = {
         # Django's default handlers (an unmasked console, mail to ADMINS with the traceback) are
         # dropped: its records, django.request's 500s among them, reach the root's console.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 in one line (method, path, user id), without the traceback Django attaches.
+        "django.request": {"filters": ["forbidden_one_line"], "propagate": True},
         # runserver's request lines.
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # gunicorn's access and error logs, once the worker has loaded Django.

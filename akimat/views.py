@@ -34,7 +34,7 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen in Language.values:
@@ -78,7 +78,13 @@ def home(request: HtmxRequest) -> HttpResponse:
         "today": today,
         "today_is_working": calendar.is_working_day(today),
         "next_working_day": calendar.add_working_days(today, 1),
-        "roles": [Role(r).label for r in Role.values if r in user.roles],
+        "has_roles": bool(user.roles),
+        # A role named as the position is said once, by the position.
+        "roles": [
+            label
+            for label in (str(Role(r).label) for r in Role.values if r in user.roles)
+            if label.casefold() != user.localised_position.strip().casefold()
+        ],
     }
     if user.has_role(Role.DEPUTY, Role.METHODOLOGIST, Role.RECEPTIONIST, Role.ADMIN):
         context["departments"] = Department.objects.select_related("head").annotate(

@@ -13,7 +13,7 @@ prints, side by side in one run, on the same freshly loaded data inside one tran
 - as loaded: the back-fill as the planner sees the new rows (cancelled after `--timeout`
   seconds per statement);
 - planner settings: the same, with nested loops off for the transaction (the other cure);
-- ANALYZE first: what `akimat.scoring.back_fill` does, the ANALYZE's own time included;
+- ANALYZE first: what `scores.scoring.back_fill` does, the ANALYZE's own time included;
 
 twice: on tables never analysed (a fresh database), and on tables analysed while empty (a
 database migrated and analysed before the load). The unanalysed variants run first because
@@ -80,9 +80,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import OperationalError, connection, transaction
 
-    from akimat import demo, scoring
-    from akimat.management.commands.seed_demo import DEMO_MODULES
-    from akimat.models import PersonSnapshot
+    from scores import demo, nightly_sql, scoring
+    from scores.management.commands.seed_demo import DEMO_MODULES
+    from scores.models import PersonSnapshot
 
     call_command("migrate", verbosity=0, stdout=io.StringIO())
     with connection.cursor() as cursor:
@@ -131,7 +131,7 @@ def main() -> None:
     # a database migrated long before the load has them): the planner trusts "no rows".
     with connection.cursor() as cursor:
         for table in analysed:
-            cursor.execute(f"ANALYZE {scoring._tables()[table]}")
+            cursor.execute(f"ANALYZE {nightly_sql.tables()[table]}")
     with transaction.atomic():
         load()
         run("analysed empty", [], analyse=False)

@@ -178,7 +178,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
 from django.utils import timezone
-from akimat import dashboard
+from scores import selectors
 from akimat.models import Department, User
 from tasks.models import Task
 
@@ -195,9 +195,9 @@ today = timezone.localdate()
 ids = list(Department.objects.values_list("pk", flat=True))
 sums, oldest = [], []
 for _ in range(3):
-    start = time.perf_counter(); dashboard._directorate_sums(today, ids)
+    start = time.perf_counter(); selectors._directorate_sums(today, ids)
     sums.append((time.perf_counter() - start) * 1000)
-    start = time.perf_counter(); dashboard.oldest_overdue(today, ids)
+    start = time.perf_counter(); selectors.oldest_overdue(today, ids)
     oldest.append((time.perf_counter() - start) * 1000)
 agriculture = Department.objects.get(slug="agriculture")
 print(json.dumps({

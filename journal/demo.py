@@ -15,6 +15,7 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -137,7 +138,8 @@ def _entries(methodologist: User, today: dt.date, now: dt.datetime) -> int:
     for user in User.objects.filter(department__slug__in=SHORT, is_active=True).order_by(
         "username"
     ):
-        staff.setdefault(user.department.slug, []).append(user)  # type: ignore[union-attr]
+        assert user.department is not None  # filtered by the directorate's slug
+        staff.setdefault(user.department.slug, []).append(user)
     tasks: dict[int, list[Task]] = {}
     for task in (
         Task.objects.filter(department__in=departments.values())
@@ -170,7 +172,7 @@ def _entries(methodologist: User, today: dt.date, now: dt.datetime) -> int:
             "useful": f"{rng.randint(20, 35)} минут", "visitors": rng.randint(9, 24),
             "queue": rng.randint(2, 5), "overdue": rng.randint(1, 9), "meetings": 2,
         }  # fmt: skip
-        plan: list[tuple[dt.datetime, dict[str, object]]] = [
+        plan: list[tuple[dt.datetime, dict[str, Any]]] = [
             (_at(day, 9, 20), {
                 "kind": Kind.STANDUP, "body": rng.choice(STANDUPS).format(**words),
                 "tags": ["стендап", "12 недель"], "departments": [department], "people": [head],
@@ -216,7 +218,7 @@ def _entries(methodologist: User, today: dt.date, now: dt.datetime) -> int:
                 author=methodologist,
                 occurred_at=when,
                 written_at=when + dt.timedelta(minutes=rng.randint(2, 25)),
-                **fields,  # type: ignore[arg-type]
+                **fields,
             )
             written += 1
     return written
@@ -298,7 +300,9 @@ def _indicators(today: dt.date) -> int:
             )
             values = list(weeks.values())
             indicator.baseline_value = (
-                (sum(values) / len(values)).quantize(Decimal("0.01")) if values else Decimal(1)
+                (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"))
+                if values
+                else Decimal(1)
             )
             if lower:
                 indicator.target_value = (indicator.baseline_value * Decimal("0.75")).quantize(

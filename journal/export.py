@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
 import uuid
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Manager, QuerySet, Sum
 from django.db.models.functions import Length
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
@@ -38,8 +37,8 @@ from akimat.formats import long_date
 from akimat.models import User
 from journal import jobs
 from journal.models import Entry, Export
+from journal.rendering import BULLET, CODE, HEADING, NUMBER, QUOTE, blocks
 from journal.selectors import filtered, with_links
-from tasks.digest import DEFAULT_PORTAL_URL
 
 # What one export may hold; a larger range is refused with a message, never cut short. Ten
 # entries a working day make about 2,500 a year; at the bound, loading and writing took 7 s
@@ -53,10 +52,6 @@ STALE_AFTER = dt.timedelta(minutes=30)
 KEPT_FOR = dt.timedelta(days=7)
 # How often a running export reports its progress (every this many entries at least).
 PROGRESS_STEPS = 50
-_BULLET = re.compile(r"^\s*[-*+]\s+")
-_NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
-_HEADING = re.compile(r"^\s*#{1,6}\s+")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 # Characters XML 1.0 (and so a .docx) cannot hold.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -141,7 +136,8 @@ def start_docx_export(*, owner: User, data: dict[str, Any]) -> Export:
                 name=f"{file_name(data)}.docx",
                 language=translation.get_language() or settings.LANGUAGE_CODE,
             )
-            jobs.write_docx_export.delay_on_commit(export.pk)
+            # Celery 5.4's delay_on_commit is missing from celery-types' stubs.
+            jobs.write_docx_export.delay_on_commit(export.pk)  # type: ignore[attr-defined]
     except IntegrityError:  # the same export is queued or running: the constraint said so
         export = Export.objects.filter(owner=owner, key=key).latest("created_at")
     return export
@@ -196,8 +192,8 @@ def write_docx_export(*, export_id: int) -> None:
     export.save(update_fields=["file", "state", "total", "written", "finished_at"])
 
 
-def _names(items: object) -> str:
-    return "; ".join(str(getattr(i, "name", i)) for i in items.all())  # type: ignore[attr-defined]
+def _names(items: Manager[Any]) -> str:
+    return "; ".join(str(getattr(i, "name", i)) for i in items.all())
 
 
 def _tasks(entry: Entry) -> str:
@@ -209,7 +205,7 @@ def _visits(entry: Entry) -> str:
 
 
 def _url(entry: Entry) -> str:
-    base = os.environ.get("PORTAL_URL") or DEFAULT_PORTAL_URL
+    base = settings.PORTAL_URL
     return base.rstrip("/") + entry.get_absolute_url()
 
 
@@ -245,7 +241,7 @@ class _Writer:
     so the paragraph goes straight before the section properties and the style ids are looked
     up once."""
 
-    STYLES = ("Title", "Heading 1", "List Bullet", "List Number")
+    STYLES = ("Title", "Heading 1", "List Bullet", "List Number", "Quote")
 
     def __init__(self, document: DocxDocument) -> None:
         self.document = document
@@ -260,7 +256,7 @@ class _Writer:
             self._body.append(element)
         else:
             self._end.addprevious(element)
-        paragraph = Paragraph(element, self.document._body)  # type: ignore[arg-type]
+        paragraph = Paragraph(element, self.document._body)
         if style:
             element.style = self._styles[style]
         if text:
@@ -271,25 +267,32 @@ class _Writer:
         return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
 
-def _body(writer: _Writer, text: str) -> None:
-    """Markdown as plain Word paragraphs: lists become list items, headings bold lines."""
-    for block in re.split(r"\n\s*\n", _clean(text)):
-        lines = [line for line in block.splitlines() if line.strip()]
-        if not lines:
-            continue
-        if all(_BULLET.match(line) or _NUMBERED.match(line) for line in lines):
-            for line in lines:
-                style = "List Bullet" if _BULLET.match(line) else "List Number"
-                plain = _EMPHASIS.sub("", _NUMBERED.sub("", _BULLET.sub("", line)))
-                writer.paragraph(plain, style)
-            continue
-        paragraph = writer.paragraph()
-        for number, line in enumerate(lines):
-            heading = bool(_HEADING.match(line))
-            run = paragraph.add_run(_EMPHASIS.sub("", _HEADING.sub("", line)))
-            run.bold = heading
-            if number < len(lines) - 1:
-                run.add_break()
+_STYLES = {BULLET: "List Bullet", NUMBER: "List Number", QUOTE: "Quote"}
+
+
+def _body(writer: _Writer, html: str) -> None:
+    """The entry's text as Word paragraphs (read from its sanitised HTML, so no Markdown
+    marker is left): lists as list items, quotes as quotes, headings bold, emphasis kept."""
+    for block in blocks(html):
+        paragraph = writer.paragraph(style=_STYLES.get(block.kind))
+        line_start = True
+        for run in block.runs:
+            if run.text == "\n":
+                if paragraph.runs:
+                    paragraph.runs[-1].add_break()
+                line_start = True
+                continue
+            text = _clean(run.text)
+            if line_start and block.kind != CODE:
+                text = text.lstrip()
+            if not text:
+                continue
+            line_start = False
+            added = paragraph.add_run(text)
+            added.bold = run.bold or block.kind == HEADING or None
+            added.italic = run.italic or None
+            if block.kind == CODE:
+                added.font.name = "Consolas"
 
 
 def to_docx(
@@ -322,7 +325,7 @@ def to_docx(
             heading = writer.paragraph()
             heading.add_run(f"{when:%H:%M} · {entry.get_kind_display()} · ").italic = True
             heading.add_run(_clean(entry.heading)).bold = True
-            _body(writer, entry.body)
+            _body(writer, entry.body_html)
             details = []
             if entry.duration_minutes:
                 details.append(_("Duration: %(minutes)s min") % {"minutes": entry.duration_minutes})

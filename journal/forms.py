@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +9,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from akimat.forms import PortalForm, PortalModelForm
+from akimat.forms import (
+    MultipleFileField,
+    PortalForm,
+    PortalModelForm,
+    label_choices,
+    model_choice_field,
+)
 from akimat.models import Department, User
 from journal.models import (
     BODY_MAX_LENGTH,
@@ -42,43 +49,25 @@ class LinkField(forms.ModelMultipleChoiceField):
     widget = forms.MultipleHiddenInput
 
     def __init__(self, queryset: QuerySet, **kwargs: object) -> None:
-        super().__init__(queryset, required=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(queryset, required=False, **kwargs)
 
 
 class TagsField(forms.CharField):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             label=_("Tags"),
             required=False,
             max_length=600,
             help_text=_("Separated by commas; existing tags are suggested as you type."),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
-    def clean(self, value: object) -> list[str]:  # type: ignore[override]
+    def clean(self, value: object) -> list[str]:
         text = super().clean(value)
         try:
             return clean_tag_names(text or "")
         except ValidationError as error:
             raise ValidationError(error.message_dict["tags"]) from None
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented recipe)."""
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-
-    def clean(self, data: object, initial: object = None) -> list[object]:  # type: ignore[override]
-        items = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(items) > MAX_FILES:
-            raise ValidationError(_("At most %(limit)s files at once.") % {"limit": MAX_FILES})
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class QuickEntryForm(PortalForm):
@@ -132,24 +121,27 @@ class EntryForm(PortalForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The deputy akim and the administrators always read the logbook."),
     )
-    files = MultipleFileField(
+    # The form field named "files": Django's form metaclass moves it into base_fields, so it does
+    # not hide BaseForm.files (the uploaded files) as mypy, reading the class body, believes.
+    files = MultipleFileField(  # type: ignore[assignment]
+        max_files=MAX_FILES,
         label=_("Files (photos of the whiteboard)"),
         required=False,
         help_text=_("Up to 10 files of 10 MB each."),
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         people = User.objects.filter(is_active=True).select_related("department")
         departments = Department.objects.all()
-        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
-        self.fields["people"].queryset = people  # type: ignore[attr-defined]
-        self.fields["tasks"].queryset = Task.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["visits"].queryset = visible_visits(user).select_related("service")  # type: ignore[attr-defined]
-        self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["shared_with"].queryset = departments  # type: ignore[attr-defined]
+        model_choice_field(self, "participants").queryset = people
+        model_choice_field(self, "people").queryset = people
+        model_choice_field(self, "tasks").queryset = Task.objects.visible_to(user)
+        model_choice_field(self, "visits").queryset = visible_visits(user).select_related("service")
+        model_choice_field(self, "departments").queryset = departments
+        model_choice_field(self, "shared_with").queryset = departments
         for name in ("departments", "shared_with"):
-            self.fields[name].label_from_instance = lambda d: d.name  # type: ignore[attr-defined]
+            label_choices(model_choice_field(self, name), lambda d: d.name)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -211,10 +203,10 @@ class FilterForm(PortalForm):
     )
 
     def __init__(self, *args: object, people: QuerySet[User] | None = None, **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["department"].label_from_instance = lambda d: d.name  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        label_choices(model_choice_field(self, "department"), lambda d: d.name)
         if people is not None:
-            self.fields["person"].queryset = people  # type: ignore[attr-defined]
+            model_choice_field(self, "person").queryset = people
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -259,8 +251,8 @@ class IndicatorForm(PortalModelForm):
         widgets = {"baseline_start": DATE_WIDGET, "baseline_end": DATE_WIDGET}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["department"].label_from_instance = lambda d: d.name  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        label_choices(model_choice_field(self, "department"), lambda d: d.name)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

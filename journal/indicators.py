@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet, Sum
@@ -50,7 +51,9 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _meetings(indicator: Indicator, start: dt.datetime, end: dt.datetime) -> QuerySet[Entry]:
+def _meetings(
+    indicator: Indicator, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Entry, dict[str, Any]]:
     entries = Entry.objects.current().filter(
         kind=Kind.MEETING, occurred_at__gte=start, occurred_at__lt=end
     )
@@ -59,7 +62,9 @@ def _meetings(indicator: Indicator, start: dt.datetime, end: dt.datetime) -> Que
     return entries.annotate(week=TruncWeek("occurred_at")).values("week").order_by("week")
 
 
-def _accepted(indicator: Indicator, start: dt.datetime, end: dt.datetime) -> QuerySet[Task]:
+def _accepted(
+    indicator: Indicator, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Task, dict[str, Any]]:
     tasks = Task.objects.filter(status=Status.DONE, done_at__gte=start, done_at__lt=end)
     if indicator.department_id:
         tasks = tasks.filter(department_id=indicator.department_id)
@@ -69,6 +74,7 @@ def _accepted(indicator: Indicator, start: dt.datetime, end: dt.datetime) -> Que
 def weekly_values(indicator: Indicator, first: dt.date, last: dt.date) -> dict[dt.date, Decimal]:
     """The indicator's value for each week from the Monday `first` to the Monday `last`."""
     start, end = _bounds(first, last)
+    rows: QuerySet[Any, dict[str, Any]]
     if indicator.source == Source.MEETINGS:
         rows = _meetings(indicator, start, end).annotate(v=Count("pk", distinct=True))
     elif indicator.source == Source.MEETING_HOURS:

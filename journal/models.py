@@ -8,6 +8,7 @@ Kazakh, which PostgreSQL has no stemmer for) that PostgreSQL computes from `sear
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
@@ -17,13 +18,16 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from akimat.cleaning import stored_file_name
-from akimat.models import Language, Role, User, in_language
+from akimat.formats import hours
+from akimat.models import Language, Role, StoredFile, User, in_language
+from journal.rendering import plain_text
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 100_000
@@ -47,6 +51,10 @@ class Tag(models.Model):
     name = models.CharField(_("tag"), max_length=TAG_MAX_LENGTH)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("tag")
@@ -91,6 +99,8 @@ class Entry(models.Model):
     body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
     # The body rendered from Markdown and sanitised once, when it is saved.
     body_html = models.TextField(_("text as HTML"), editable=False)
+    # What a reader sees of it, with no Markdown: what search snippets are cut from.
+    body_text = models.TextField(_("text without markup"), editable=False, default="")
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="entries")
     # A meeting's length and who took part.
     duration_minutes = models.PositiveIntegerField(_("duration, minutes"), null=True, blank=True)
@@ -152,8 +162,15 @@ class Entry(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "search_document", "body_html", "version"]
+        excluded_fields=["search_vector", "search_document", "body_html", "body_text", "version"]
     )
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+    # Not fields: set on instances for the pages: the search's headlines with the matches marked.
+    title_html: str
+    body_html_marked: str
 
     objects = EntryQuerySet.as_manager()
 
@@ -180,11 +197,11 @@ class Entry(models.Model):
 
     @property
     def heading(self) -> str:
-        """The title, or else the first line of the text."""
+        """The title, or else the first line of the text as a reader sees it (no Markdown)."""
         if self.title:
             return self.title
-        first = next((line for line in self.body.splitlines() if line.strip()), "")
-        first = first.strip().lstrip("#>*- ").strip()
+        text = self.body_text or plain_text(self.body)
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
         return first[:80] + ("…" if len(first) > 80 else "")
 
     @property
@@ -231,7 +248,7 @@ def attachment_path(instance: EntryAttachment, filename: str) -> str:
     return f"journal/{instance.entry_id}/{timezone.now():%Y%m%d%H%M%S}-{stored_file_name(filename)}"
 
 
-class EntryAttachment(models.Model):
+class EntryAttachment(StoredFile):
     """A file kept with an entry (a photo of the whiteboard); served only through a view that
     checks who may read the entry."""
 
@@ -239,23 +256,9 @@ class EntryAttachment(models.Model):
         Entry, verbose_name=_("logbook entry"), on_delete=models.PROTECT, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering: ClassVar = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(StoredFile.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("journal:attachment", args=[self.entry_id, self.pk])
@@ -317,6 +320,12 @@ class Indicator(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+    # Not fields: set on instances for the pages: the change against the baseline (journal/views/indicators.py).
+    summary: dict[str, object]
 
     class Meta:
         verbose_name = _("indicator")
@@ -346,6 +355,13 @@ class Indicator(models.Model):
     @property
     def is_computed(self) -> bool:
         return self.source != Source.MANUAL
+
+    def amount(self, value: Decimal) -> str:
+        """A reading with its unit: the computed hours to a sensible precision with the word in
+        the form the number takes; any other to two decimals with the unit as it was typed."""
+        if self.source == Source.APPROVAL_HOURS:
+            return hours(value)
+        return f"{floatformat(value, '-2g')} {self.unit}"
 
     def change_percent(self, value: Decimal | None) -> Decimal | None:
         """The change of `value` against the baseline, in per cent (None without a baseline)."""
@@ -379,6 +395,10 @@ class Reading(models.Model):
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("reading")

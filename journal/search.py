@@ -13,6 +13,7 @@ and digits), and the query is built from those, so quotes and operators are simp
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchQueryField
 from django.db.models import Expression, F, Func, Value
@@ -61,7 +62,7 @@ class HighlightQuery(Func):
 
 
 def headline(field: str, terms: list[str], *, whole: bool = False) -> Expression:
-    options: dict[str, object] = {"start_sel": START, "stop_sel": STOP}
+    options: dict[str, Any] = {"start_sel": START, "stop_sel": STOP}
     if whole:
         options["highlight_all"] = True
     else:
@@ -70,7 +71,7 @@ def headline(field: str, terms: list[str], *, whole: bool = False) -> Expression
         Coalesce(F(field), Value("")),
         HighlightQuery(Value(terms)),
         config="simple",
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -13,8 +14,8 @@ from django.utils import timezone
 from akimat.models import User
 from journal import search
 from journal.models import Entry, Tag
-from reception.access import queue_departments
 from reception.models import Visit
+from reception.selectors import queue_departments
 from tasks.models import Task
 
 
@@ -86,7 +87,7 @@ def _linked(relation: str, **match: object) -> Exists:
     return Exists(through.objects.filter(entry=OuterRef("pk"), **match))
 
 
-def filtered(entries: QuerySet[Entry], data: dict[str, object]) -> QuerySet[Entry]:
+def filtered(entries: QuerySet[Entry], data: dict[str, Any]) -> QuerySet[Entry]:
     """Entries matching a valid FilterForm's data (words, dates, kind, tag, directorate,
     person); the person matches as author, as someone the entry is about or as participant."""
     terms = search.words(str(data.get("q") or ""))
@@ -94,9 +95,9 @@ def filtered(entries: QuerySet[Entry], data: dict[str, object]) -> QuerySet[Entr
     if query is not None:
         entries = entries.filter(search_vector=query)
     if data.get("date_from"):
-        entries = entries.filter(occurred_at__gte=day_bounds(data["date_from"])[0])  # type: ignore[arg-type]
+        entries = entries.filter(occurred_at__gte=day_bounds(data["date_from"])[0])
     if data.get("date_to"):
-        entries = entries.filter(occurred_at__lt=day_bounds(data["date_to"])[1])  # type: ignore[arg-type]
+        entries = entries.filter(occurred_at__lt=day_bounds(data["date_to"])[1])
     if data.get("kind"):
         entries = entries.filter(kind=data["kind"])
     if data.get("tag"):

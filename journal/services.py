@@ -24,7 +24,6 @@ from django.utils.translation import gettext_noop
 
 from akimat.cleaning import display_file_name
 from akimat.models import Department, Role, User
-from akimat.versions import Conflict as Conflict  # re-exported: views catch services.Conflict
 from akimat.versions import check_version
 from journal.models import (
     BODY_MAX_LENGTH,
@@ -158,7 +157,7 @@ def tags_for(names: Sequence[str]) -> list[Tag]:
     if not names:
         return []
     wanted = {name.lower(): name for name in names}
-    found = {
+    found: dict[str, Tag] = {
         t.lowered: t
         for t in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=list(wanted))
     }
@@ -251,6 +250,7 @@ def create_entry(
         title=title,
         body=body,
         body_html=html,
+        body_text=visible_text(html),
         occurred_at=_clean_when(occurred_at),
         duration_minutes=duration_minutes,
         search_document=search_document(title, body, tag_names),
@@ -333,7 +333,7 @@ def update_entry(
         or old_tags.lower() != ", ".join(sorted(tag_names, key=str.lower)).lower()
     )
     now = timezone.now()
-    fields = ["body", "body_html", "title", "kind", "occurred_at", "duration_minutes"]
+    fields = ["body", "body_html", "body_text", "title", "kind", "occurred_at", "duration_minutes"]
     if changed and now - current.created_at > grace_period():
         EntryVersion.objects.create(
             entry=current,
@@ -351,6 +351,7 @@ def update_entry(
         current.edited_at = now
         fields.append("edited_at")
     current.body, current.body_html, current.title = body, html, title
+    current.body_text = visible_text(html)
     current.kind, current.occurred_at, current.duration_minutes = (
         kind,
         occurred_at,
@@ -409,7 +410,9 @@ def add_attachments(
     saved = []
     for upload in files:
         name = display_file_name(upload.name)
-        attachment = EntryAttachment(entry=entry, name=name, size=upload.size, uploaded_by=actor)
+        attachment = EntryAttachment(
+            entry=entry, name=name, size=upload.size or 0, uploaded_by=actor
+        )
         attachment.file.save(name, upload, save=False)
         attachment.save()
         saved.append(attachment)

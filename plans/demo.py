@@ -21,6 +21,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ from simple_history.utils import bulk_create_with_history
 from akimat.calendar import ensure_calendar
 from akimat.demo import DIRECTORATES
 from akimat.models import Department, User
-from plans import scores
+from plans import execution
 from plans.models import WEEKS, Cycle, Goal, LagReading, Occurrence, Plan, Review, Tactic
 from plans.services import WeekCalendar
 from tasks.models import Source, Status, Task
@@ -146,6 +147,10 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
+# A task's state for a history row: when, by whom, why, and the fields changed.
+_State = tuple[dt.datetime, User, str, dict[str, Any]]
+
+
 class _Writer:
     """Collects the rows of one directorate and writes them table by table."""
 
@@ -155,6 +160,8 @@ class _Writer:
         self.tasks: list[Task] = []
         self.history: list[object] = []
         self.occurrences: list[tuple[Tactic, int, dt.datetime]] = []
+        # Each task's states for its history rows, by id(task): the tasks have no pk yet.
+        self.states: dict[int, list[_State]] = {}
 
     def tactic_tasks(self, tactic: Tactic, approver: User, approved_at: dt.datetime) -> None:
         reliable = tactic.responsible.username in PINNED
@@ -185,7 +192,7 @@ class _Writer:
         rng, now = self.rng, self.now
         monday = _at(self.cycle.week_bounds(week)[0], 9)
         roll = rng.random()
-        events: list[tuple[dt.datetime, User, str, dict]] = []
+        events: list[_State] = []
 
         def started_at(moment: dt.datetime) -> tuple[dt.datetime, User, str, dict]:
             return (
@@ -242,15 +249,15 @@ class _Writer:
                 events.append(started_at(moment))
         self._snapshots(task, events, approver)
 
-    def _snapshots(self, task: Task, events: list, approver: User) -> None:
+    def _snapshots(self, task: Task, events: list[_State], approver: User) -> None:
         """The history rows: created, then one per change, each with the state after it."""
-        states = [(task.created_at, approver, "created", {})]
+        states: list[_State] = [(task.created_at, approver, "created", {})]
         states += events
         for _moment, _user, _reason, changes in events:
             for name, value in changes.items():
                 setattr(task, name, value)
         task.version = len(states)
-        task._demo_states = states  # type: ignore[attr-defined]
+        self.states[id(task)] = states
 
     def write(self) -> int:
         Task.objects.bulk_create(self.tasks, batch_size=2000)
@@ -262,7 +269,7 @@ class _Writer:
             state.update(
                 status=Status.NEW, result="", started_at=None, submitted_at=None, done_at=None
             )
-            for number, (moment, user, reason, changes) in enumerate(task._demo_states):  # type: ignore[attr-defined]
+            for number, (moment, user, reason, changes) in enumerate(self.states[id(task)]):
                 state.update(changes)
                 rows.append(
                     model(
@@ -318,6 +325,7 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
     today = timezone.localdate(now)
     start = today - dt.timedelta(days=today.weekday(), weeks=CURRENT_WEEK - 1)
     head = department.head
+    assert head is not None  # every demo directorate has its head
     people = {u.username: u for u in User.objects.filter(department=department, is_active=True)}
     cycle = Cycle(department=department, start=start, status=Cycle.Status.ACTIVE, created_by=head)
     cycle.created_at = _at(start - dt.timedelta(days=14), 10)
@@ -368,13 +376,11 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
         "specialist": people[f"specialist.{slug}"],
         "deputy head": people[f"{slug}.deputy"],
     }
-    for position, (spec, weight, tactics) in enumerate(DIRECTORATE_PLANS[slug]):
+    for position, (spec, weight, specs) in enumerate(DIRECTORATE_PLANS[slug]):
         goal = _goal(directorate, spec, weight, position)
         goals.append(goal)
-        for tactic in tactics:
-            tactic_specs.append(
-                (goal, tactic.title, tactic.weekday, tactic.weeks, doers[tactic.who])
-            )
+        for item in specs:
+            tactic_specs.append((goal, item.title, item.weekday, item.weeks, doers[item.who]))
     pool = INDIVIDUAL[slug]
     for plan in individual:
         picks = rng.sample(range(len(pool)), 2 if rng.random() < 0.3 else 1)
@@ -384,6 +390,7 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
             goal = _goal(plan, spec, weight, position)
             goals.append(goal)
             weeks = list(range(1, 13)) if position == 0 else rng.choice([EVEN, ODD])
+            assert plan.owner is not None  # an individual plan has its owner
             tactic_specs.append((goal, tactic_title, weekday, weeks, plan.owner))
     bulk_create_with_history(
         goals, Goal, default_user=head, default_change_reason=gettext_noop("demo data")
@@ -431,7 +438,7 @@ def _seed_directorate(department: Department, deputy: User, now: dt.datetime) ->
                 updated_at=_at(cycle.week_bounds(week)[0] + dt.timedelta(days=4), 17),
             )
         )  # fmt: skip
-    card = scores.plan_scorecard(
+    card = execution.plan_scorecard(
         directorate, now=_at(cycle.week_bounds(6)[0] + dt.timedelta(days=4), 18, 45)
     )
     reviews.append(

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from akimat.forms import PortalForm
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+from akimat.forms import PortalForm, label_choices, model_choice_field
 from akimat.models import Department, User
 from plans.models import (
     REVIEW_WEEK,
@@ -23,7 +27,11 @@ from plans.models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-VALUE = {"max_digits": 12, "decimal_places": 2, "max_value": Decimal("9999999999.99")}
+VALUE: dict[str, Any] = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "max_value": Decimal("9999999999.99"),
+}
 WEEK_CHOICES = [(n, str(n)) for n in range(1, WEEKS + 1)]
 
 
@@ -41,8 +49,8 @@ class CycleForm(PortalForm):
     )
 
     def __init__(self, *args: object, departments: QuerySet[Department], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "department").queryset = departments
 
 
 class VersionForm(PortalForm):
@@ -70,8 +78,8 @@ class GoalForm(PortalForm):
         max_length=40,
         help_text=_("What the result is counted in: working days, applications, %…"),
     )
-    start_value = forms.DecimalField(label=_("Start value"), **VALUE)  # type: ignore[arg-type]
-    target_value = forms.DecimalField(label=_("Target value"), **VALUE)  # type: ignore[arg-type]
+    start_value = forms.DecimalField(label=_("Start value"), **VALUE)
+    target_value = forms.DecimalField(label=_("Target value"), **VALUE)
     weight = forms.IntegerField(
         label=_("Weight, %"),
         min_value=1,
@@ -127,8 +135,8 @@ class TacticForm(PortalForm):
     )
 
     def __init__(self, *args: object, people: QuerySet[User], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "responsible").queryset = people
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -162,7 +170,7 @@ class ReadingForm(PortalForm):
     week = forms.TypedChoiceField(
         label=_("Week"), choices=[(n, str(n)) for n in range(1, REVIEW_WEEK + 1)], coerce=int
     )
-    value = forms.DecimalField(label=_("Value"), **VALUE)  # type: ignore[arg-type]
+    value = forms.DecimalField(label=_("Value"), **VALUE)
 
 
 class WeightsForm(PortalForm):
@@ -172,7 +180,7 @@ class WeightsForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, goals: list[Goal], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.goals = goals
         for goal in goals:
             self.fields[f"weight-{goal.pk}"] = forms.IntegerField(
@@ -191,7 +199,7 @@ class ReasonForm(PortalForm):
     )
 
 
-def _text(label: str, help_text: str = "") -> forms.CharField:
+def _text(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -212,14 +220,14 @@ class ReviewForm(PortalForm):
     )
     lessons = _text(_("Lessons learned"))
 
-    FIELDS = {
+    FIELDS: ClassVar[dict[str, tuple[str, ...]]] = {
         Review.Kind.WEEKLY: ("worked", "did_not_work", "adjust", "meeting_notes"),
         Review.Kind.MIDCYCLE: ("worked", "did_not_work", "adjust", "lessons"),
         Review.Kind.FINAL: ("worked", "did_not_work", "lessons"),
     }
 
     def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in self.FIELDS[kind] and name != "version":
                 del self.fields[name]
@@ -240,11 +248,11 @@ class CloseForm(PortalForm):
     )
 
     def __init__(self, *args: object, tactics: list[Tactic], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["tactics"]
-        field.queryset = Tactic.objects.filter(pk__in=[t.pk for t in tactics])  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        field = model_choice_field(self, "tactics")
+        field.queryset = Tactic.objects.filter(pk__in=[t.pk for t in tactics])
         labels = {t.pk: t for t in tactics}
-        field.label_from_instance = lambda t: _carry_label(labels.get(t.pk, t))  # type: ignore[attr-defined]
+        label_choices(field, lambda t: _carry_label(labels.get(t.pk, t)))
 
 
 def _carry_label(tactic: Tactic) -> str:

@@ -58,6 +58,13 @@ class CycleQuerySet(models.QuerySet["Cycle"]):
         """Cycles whose days (the review week included) hold `day`."""
         return self.filter(start__lte=day, start__gt=day - dt.timedelta(days=CYCLE_DAYS))
 
+    def overlapping(self, start: dt.date) -> CycleQuerySet:
+        """Cycles that would share a day with a cycle starting on `start`."""
+        return self.filter(
+            start__gt=start - dt.timedelta(weeks=REVIEW_WEEK),
+            start__lt=start + dt.timedelta(weeks=REVIEW_WEEK),
+        )
+
 
 class Cycle(models.Model):
     """A directorate's twelve working weeks plus the review week, from a Monday."""
@@ -95,6 +102,10 @@ class Cycle(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     objects = CycleQuerySet.as_manager()
 
@@ -140,10 +151,6 @@ class Cycle(models.Model):
     def week_bounds(self, week: int) -> tuple[dt.date, dt.date]:
         monday = self.start + dt.timedelta(weeks=week - 1)
         return monday, monday + dt.timedelta(days=6)
-
-    def overlaps(self, start: dt.date) -> bool:
-        """Whether a cycle starting on `start` would share a day with this one."""
-        return start <= self.end and self.start <= start + dt.timedelta(weeks=REVIEW_WEEK, days=-1)
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -210,6 +217,10 @@ class Plan(models.Model):
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     objects = PlanQuerySet.as_manager()
 
@@ -272,6 +283,10 @@ class Goal(models.Model):
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("goal")
@@ -314,6 +329,10 @@ class LagReading(models.Model):
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("lag measure reading")
@@ -359,6 +378,10 @@ class Tactic(models.Model):
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("tactic")
@@ -495,6 +518,10 @@ class Review(models.Model):
     # Bumped by every change; a form carries the version it was drawn from (akimat/versions.py).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"])
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("review")

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_noop
 from akimat.calendar import ensure_calendar
 from akimat.models import CalendarDay, Department, Role, User
 from akimat.versions import check_version
+from plans.execution import latest_readings
 from plans.models import (
     MAX_GOALS,
     REVIEW_WEEK,
@@ -41,7 +43,7 @@ from tasks import services as task_services
 from tasks.models import Source, Status
 
 # A review's change reason by its kind (stored in English, shown translated).
-REVIEWED = {
+REVIEWED: dict[str, str] = {
     Review.Kind.WEEKLY: gettext_noop("weekly review"),
     Review.Kind.MIDCYCLE: gettext_noop("midcycle review"),
     Review.Kind.FINAL: gettext_noop("final review"),
@@ -118,9 +120,16 @@ def _lock_plan(plan: Plan) -> Plan:
     )
 
 
-def _history(obj: object, actor: User, reason: str) -> None:
-    obj._history_user = actor  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
+class _Recorded(Protocol):
+    """A model with django-simple-history's per-save attributes (declared on the models)."""
+
+    _history_user: User | None
+    _change_reason: str
+
+
+def _history(obj: _Recorded, actor: User, reason: str) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
 
 
 # --- cycles ------------------------------------------------------------------------------------
@@ -146,15 +155,7 @@ def open_cycle(
         raise ValidationError(
             {"start": _("The twelve weeks of a cycle starting then are already over.")}
         )
-    clash = (
-        Cycle.objects.current()
-        .filter(
-            department=department,
-            start__gt=start - dt.timedelta(weeks=REVIEW_WEEK),
-            start__lt=start + dt.timedelta(weeks=REVIEW_WEEK),
-        )
-        .first()
-    )
+    clash = Cycle.objects.current().overlapping(start).filter(department=department).first()
     if clash is not None:
         raise ValidationError(
             {
@@ -280,7 +281,7 @@ def close_cycle(
 
 
 def _carry_over(tactics: Sequence[Tactic], *, into: Cycle, actor: User) -> None:
-    latest = _latest_readings([t.goal_id for t in tactics])
+    latest = latest_readings(t.goal_id for t in tactics)
     plans: dict[tuple[str, int | None], Plan] = {
         (p.kind, p.owner_id): p for p in Plan.objects.filter(cycle=into)
     }
@@ -332,17 +333,6 @@ def _carry_over(tactics: Sequence[Tactic], *, into: Cycle, actor: User) -> None:
         )
         _history(copy, actor, gettext_noop("carried over"))
         copy.save()
-
-
-def _latest_readings(goal_ids: Iterable[int]) -> dict[int, Decimal]:
-    """The last reading of each goal (one query)."""
-    rows = (
-        LagReading.objects.filter(goal_id__in=set(goal_ids))
-        .order_by("goal_id", "-week")
-        .distinct("goal_id")
-        .values_list("goal_id", "value")
-    )
-    return dict(rows)
 
 
 # --- plans -------------------------------------------------------------------------------------
@@ -892,7 +882,7 @@ def save_review(
 ) -> Review:
     """Write or update a review of a week that has begun. The mid-cycle (week 6) and final
     (week 13) reviews keep the average execution score and the goals' progress as they stand."""
-    from plans import scores
+    from plans import execution
 
     plan = _lock_plan(plan)
     _require(can_review(actor, plan) and plan.cycle.status != Cycle.Status.CLOSED)
@@ -920,7 +910,7 @@ def save_review(
         setattr(review, name, value)
     review.updated_at = timezone.now()
     if kind != Review.Kind.WEEKLY:
-        card = scores.plan_scorecard(plan)
+        card = execution.plan_scorecard(plan)
         review.average_score = card.average_score
         review.progress = [{"goal": g.goal.title, "progress": g.progress} for g in card.goals]
     _history(review, actor, REVIEWED[kind])

@@ -238,6 +238,7 @@ def _serve(visit: Visit, official: User, desk: Desk, called: dt.datetime, rng: r
     visit.status = VisitStatus.DONE
     visit.official, visit.desk = official, desk
     visit.first_called_at = visit.called_at = called
+    visit.calls = 1
     visit.started_at = called + dt.timedelta(minutes=1)
     visit.finished_at = visit.started_at + dt.timedelta(
         minutes=max(3, round(rng.gauss(visit.service.service_minutes, 4)))
@@ -247,6 +248,7 @@ def _serve(visit: Visit, official: User, desk: Desk, called: dt.datetime, rng: r
 
 
 def _log(visit: Visit) -> ContactLog:
+    assert visit.started_at is not None and visit.finished_at is not None  # a served visit
     return ContactLog(
         visit=visit, ticket=visit.ticket, official=visit.official, visitor=visit.visitor,
         organisation=visit.organisation, service=visit.service, department_id=visit.department_id,
@@ -317,14 +319,16 @@ def _seed_past_day(
             continue
         documents = list(visit.service.documents.all())
         missing = rng.sample(documents, k=rng.randint(1, len(documents)))
+        served_by, finished = visit.official, visit.finished_at
+        assert served_by is not None and finished is not None  # a served visit
         case = services.open_case(
-            visit=visit, official=visit.official, missing_documents=missing, now=visit.finished_at
+            visit=visit, official=served_by, missing_documents=missing, now=finished
         )
         cases += 1
         received = case.documents.all()
         ticked = len(received) if rng.random() < 0.35 else rng.randint(0, len(received) - 1)
         for document in list(received)[:ticked]:
-            services.toggle_document(actor=visit.official, document=document, now=visit.finished_at)
+            services.toggle_document(actor=served_by, document=document, now=finished)
     return len(saved), cases
 
 
@@ -368,6 +372,7 @@ def _seed_today(
             visit.status = VisitStatus.IN_SERVICE
             visit.official, visit.desk = shift.official, shift.desk
             visit.first_called_at = visit.called_at = arrived + dt.timedelta(minutes=8)
+            visit.calls = 1
             visit.started_at = visit.called_at + dt.timedelta(minutes=1)
         visits.append(visit)
     return len(_save_day(plan, visits))

@@ -4,10 +4,11 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from akimat.forms import PortalForm
-from akimat.identifiers import validate_bin, validate_iin
+from akimat.forms import FormMixinBase, PortalForm, model_choice_field
+from akimat.identifiers import checked_identifier, validate_bin, validate_iin
 from akimat.models import Language
 from reception.models import (
     NAME_MAX_LENGTH,
@@ -21,7 +22,7 @@ from reception.models import (
     Visitor,
     VisitorKind,
 )
-from reception.services import clean_identifier, normalise_phone
+from reception.services import VISITOR_BACK_NOTE_MAX_LENGTH, normalise_phone
 
 
 def grouped_services(services: Iterable[Service]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -35,18 +36,20 @@ def grouped_services(services: Iterable[Service]) -> list[tuple[str, list[tuple[
     return list(groups.items())
 
 
-class ServiceChoiceMixin:
+class ServiceChoiceMixin(FormMixinBase):
     """A service picked among the ones given to the form (one query builds the list)."""
 
     def set_services(self, services: Iterable[Service]) -> None:
         self.services = {s.pk: s for s in services}
-        self.fields["service"].choices = [  # type: ignore[attr-defined]
+        field = self.fields["service"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             ("", "—"),
             *grouped_services(self.services.values()),
         ]
 
     def clean_service(self) -> Service:
-        raw = self.cleaned_data["service"]  # type: ignore[attr-defined]
+        raw = self.cleaned_data["service"]
         try:
             return self.services[int(raw)]
         except (KeyError, TypeError, ValueError):
@@ -81,20 +84,14 @@ class RegisterForm(ServiceChoiceMixin, PortalForm):
     )
 
     def __init__(self, *args: object, services: Iterable[Service], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.set_services(services)
 
     def clean_iin(self) -> str:
-        value = clean_identifier(self.cleaned_data["iin"])
-        if value:
-            validate_iin(value)
-        return value
+        return checked_identifier(self.cleaned_data["iin"], validate_iin)
 
     def clean_bin(self) -> str:
-        value = clean_identifier(self.cleaned_data["bin"])
-        if value:
-            validate_bin(value)
-        return value
+        return checked_identifier(self.cleaned_data["bin"], validate_bin)
 
     def clean_phone(self) -> str:
         try:
@@ -111,10 +108,12 @@ class OpenDeskForm(PortalForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, desks: object, services: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["desk"].queryset = desks  # type: ignore[attr-defined]
-        self.fields["services"].queryset = services  # type: ignore[attr-defined]
+    def __init__(
+        self, *args: object, desks: QuerySet[Desk], services: QuerySet[Service], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "desk").queryset = desks
+        model_choice_field(self, "services").queryset = services
 
 
 class FinishForm(PortalForm):
@@ -140,5 +139,13 @@ class TransferForm(ServiceChoiceMixin, PortalForm):
     service = forms.ChoiceField(label=_("Transfer to"))
 
     def __init__(self, *args: object, services: Iterable[Service], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.set_services(services)
+
+
+class VisitorBackForm(PortalForm):
+    note = forms.CharField(
+        label=_("What the visitor brought (optional)"),
+        required=False,
+        max_length=VISITOR_BACK_NOTE_MAX_LENGTH,
+    )

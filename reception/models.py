@@ -7,6 +7,7 @@ follow-up case's task); neither of them imports it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -16,10 +17,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from akimat.identifiers import mask_identifier, validate_bin, validate_iin
-from akimat.models import Language, in_language
+from akimat.models import Language, User, in_language
 
 NAME_MAX_LENGTH = 200
 PURPOSE_MAX_LENGTH = 300
@@ -60,6 +62,10 @@ class Organisation(models.Model):
     bin = models.CharField(_("BIN"), max_length=12, blank=True, validators=[validate_bin])
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("organisation")
@@ -99,6 +105,10 @@ class Visitor(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("visitor")
@@ -149,6 +159,12 @@ class Service(Localised):
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
     is_active = models.BooleanField(_("offered"), default=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+    # Not fields: set on instances for the pages: the directorate is closed today.
+    is_closed: bool
 
     class Meta:
         verbose_name = _("service")
@@ -167,6 +183,10 @@ class ServiceDocument(Localised):
     )
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("required document")
@@ -190,6 +210,10 @@ class Closure(models.Model):
     last_day = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=200)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("closed days of a directorate")
@@ -212,6 +236,10 @@ class Desk(models.Model):
     place = models.CharField(_("where"), max_length=100, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("desk")
@@ -236,6 +264,12 @@ class Shift(models.Model):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[services])
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+    # Not a field: set on instances for the queue page, the visit the desk serves now.
+    serving: Visit | None
 
     class Meta:
         verbose_name = _("desk shift")
@@ -295,7 +329,7 @@ class Outcome(models.TextChoices):
 
 
 class VisitQuerySet(models.QuerySet["Visit"]):
-    def on_day(self, day: object) -> VisitQuerySet:
+    def on_day(self, day: dt.date) -> VisitQuerySet:
         return self.filter(day=day)
 
     def waiting(self) -> VisitQuerySet:
@@ -385,12 +419,20 @@ class Visit(models.Model):
     arrived_at = models.DateTimeField(_("arrived"), default=timezone.now)
     first_called_at = models.DateTimeField(_("first called"), null=True, blank=True)
     called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    calls = models.PositiveSmallIntegerField(_("times called"), default=0)
     started_at = models.DateTimeField(_("service started"), null=True, blank=True)
     held_at = models.DateTimeField(_("put on hold"), null=True, blank=True)
     transferred_at = models.DateTimeField(_("transferred"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+    # Not fields: set on instances for the pages (reception/queues.py): minutes waited, against the norm.
+    waited: int
+    level: str
 
     objects = VisitQuerySet.as_manager()
 
@@ -422,17 +464,17 @@ class Visit(models.Model):
     def ticket(self) -> str:
         return f"{self.prefix}-{self.number:03d}"
 
-    def waited_minutes(self, now: object = None) -> int:
+    def waited_minutes(self, now: dt.datetime | None = None) -> int:
         """Minutes from arrival to the first call (or to now, while still waiting)."""
         end = self.first_called_at or now or timezone.now()
-        return max(0, int((end - self.arrived_at).total_seconds() // 60))  # type: ignore[operator]
+        return max(0, int((end - self.arrived_at).total_seconds() // 60))
 
 
 class Case(models.Model):
     """A visit that needs documents: the official chases them by a legal deadline."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("status", "Open")
         CLOSED = "closed", _("Closed")
 
     visit = models.OneToOneField(
@@ -470,6 +512,10 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("follow-up case")
@@ -504,6 +550,10 @@ class CaseDocument(Localised):
         related_name="+",
     )
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("missing document")

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_noop
 from akimat.calendar import add_working_days
 from akimat.change_reasons import with_data
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text
-from akimat.identifiers import validate_bin, validate_iin
+from akimat.identifiers import checked_identifier, validate_bin, validate_iin
 from akimat.models import Language, User
-from reception.access import is_receptionist, serves_visitors
 from reception.models import (
+    ACTIVE_STATUSES,
     NAME_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     PURPOSE_MAX_LENGTH,
@@ -44,16 +44,20 @@ from reception.models import (
     VisitorKind,
     VisitStatus,
 )
+from reception.selectors import is_receptionist, serves_visitors
 from tasks import services as task_services
-from tasks.models import Source, Status
+from tasks.models import Notification, Source, Status
 
 # A finished visit's change reason by its outcome (stored in English, shown translated).
-FINISHED = {
+FINISHED: dict[str, str] = {
     Outcome.RESOLVED: gettext_noop("finished: resolved"),
     Outcome.CONSULTATION: gettext_noop("finished: consultation given"),
     Outcome.NEEDS_DOCUMENTS: gettext_noop("finished: needs documents"),
     Outcome.REDIRECTED: gettext_noop("finished: redirected"),
 }
+
+# What the reception adds when a visitor is back: it travels in a notification (400 characters).
+VISITOR_BACK_NOTE_MAX_LENGTH = 200
 
 # --- small helpers ---------------------------------------------------------------------------
 
@@ -75,11 +79,6 @@ def normalise_phone(raw: str) -> str:
             {"phone": _("This is not a phone number. Enter it as +7 701 234 56 78.")}
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def clean_identifier(raw: str) -> str:
-    """An IIN or BIN as typed, without the spaces and dashes people put in."""
-    return "".join((raw or "").split()).replace("-", "")
 
 
 def _clean_name(raw: str, *, field: str, limit: int = NAME_MAX_LENGTH) -> str:
@@ -300,17 +299,8 @@ def register_visit(
         language = Language.RU
     full_name = _clean_name(full_name, field="full_name")
     organisation_name = _clean_name(organisation_name, field="organisation_name", limit=300)
-    iin, bin_ = clean_identifier(iin), clean_identifier(bin)
-    if iin:
-        try:
-            validate_iin(iin)
-        except ValidationError as error:
-            raise ValidationError({"iin": error.messages}) from None
-    if bin_:
-        try:
-            validate_bin(bin_)
-        except ValidationError as error:
-            raise ValidationError({"bin": error.messages}) from None
+    iin = checked_identifier(iin, validate_iin, field="iin")
+    bin_ = checked_identifier(bin, validate_bin, field="bin")
     phone = normalise_phone(phone)
     purpose = _clean_text(purpose, field="purpose", limit=PURPOSE_MAX_LENGTH)
     personal = any((full_name, iin, phone, organisation_name, bin_))
@@ -435,9 +425,7 @@ def close_desk(*, official: User, now: dt.datetime | None = None) -> Shift:
     shift = current_shift(official)
     if shift is None:
         raise ValidationError(_("You have no desk open."))
-    if Visit.objects.filter(
-        official=official, status__in=[VisitStatus.CALLED, VisitStatus.IN_SERVICE]
-    ):
+    if Visit.objects.filter(official=official, status__in=ACTIVE_STATUSES):
         raise ValidationError(_("Finish with the current visitor before closing the desk."))
     for visit in Visit.objects.select_for_update().filter(
         official=official, status=VisitStatus.ON_HOLD
@@ -463,9 +451,7 @@ def close_desk(*, official: User, now: dt.datetime | None = None) -> Shift:
 def current_visit(official: User) -> Visit | None:
     """The visitor called to or served at the official's desk."""
     return (
-        Visit.objects.filter(
-            official=official, status__in=[VisitStatus.CALLED, VisitStatus.IN_SERVICE]
-        )
+        Visit.objects.filter(official=official, status__in=ACTIVE_STATUSES)
         .select_related("service__department", "visitor__organisation", "organisation", "desk")
         .order_by("called_at")
         .first()
@@ -496,13 +482,35 @@ def call_next(*, official: User, now: dt.datetime | None = None) -> Visit:
     candidate.official = official
     candidate.called_at = now
     candidate.first_called_at = candidate.first_called_at or now
+    candidate.calls = 1  # a transferred visitor is called afresh at the new desk
     return _save(
         candidate,
         official,
         with_data(gettext_noop("called to the desk"), shift.desk.number),
-        ["status", "desk", "official", "called_at", "first_called_at"],
+        ["status", "desk", "official", "called_at", "first_called_at", "calls"],
         now,
     )
+
+
+@transaction.atomic
+def call_again(*, official: User, visit: Visit, now: dt.datetime | None = None) -> Visit:
+    """The called visitor has not come yet: the hall screen announces the same ticket again."""
+    now = now or timezone.now()
+    visit = _locked(visit)
+    _require_mine(visit, official, VisitStatus.CALLED)
+    visit.called_at, visit.calls = now, visit.calls + 1
+    return _save(
+        visit,
+        official,
+        with_data(gettext_noop("called to the desk again"), visit.calls),
+        ["called_at", "calls"],
+        now,
+    )
+
+
+# A visitor may have missed the first call: the hall announces the ticket a second time before
+# the official may mark it as not come.
+CALLS_BEFORE_NO_SHOW = 2
 
 
 def _require_mine(visit: Visit, official: User, *statuses: str) -> None:
@@ -531,6 +539,13 @@ def mark_no_show(*, official: User, visit: Visit, now: dt.datetime | None = None
     now = now or timezone.now()
     visit = _locked(visit)
     _require_mine(visit, official, VisitStatus.CALLED)
+    if visit.calls < CALLS_BEFORE_NO_SHOW:
+        raise ValidationError(
+            _(
+                "Call ticket %(ticket)s again first: a visitor is marked as not come only after a second call."
+            )
+            % {"ticket": visit.ticket}
+        )
     visit.status, visit.left_at = VisitStatus.LEFT, now
     return _save(
         visit, official, gettext_noop("did not come when called"), ["status", "left_at"], now
@@ -605,6 +620,7 @@ def transfer_visit(
     """Send a visitor to another service or directorate; they keep their number and arrival."""
     now = now or timezone.now()
     visit = _locked(visit)
+    movable: tuple[VisitStatus, ...]
     if is_receptionist(actor):
         movable = (VisitStatus.WAITING, VisitStatus.ON_HOLD)
     elif visit.official_id == actor.pk:
@@ -714,17 +730,20 @@ def open_case(
         )
     deadline = legal_deadline(visit.service, timezone.localdate(now))
     names = [d.name_ru for d in documents] + ([other] if other else [])
-    with translation.override(official.language or Language.RU):
+    visitor = visit.visitor
+    assert visitor is not None  # refused above without one
+    with translation.override(official.own_language):
         title = _("Collect documents from %(visitor)s (ticket %(ticket)s)") % {
-            "visitor": visit.visitor.full_name,
+            "visitor": visitor.full_name,
             "ticket": visit.ticket,
         }
         description = "\n".join(
             [
                 _("Service: %(service)s.") % {"service": visit.service.name},
-                _("Phone: %(phone)s.") % {"phone": visit.visitor.phone or "—"},
+                _("Phone: %(phone)s.") % {"phone": visitor.phone or "—"},
                 _("Missing documents:"),
                 *(f"— {name}" for name in names),
+                *([_("Note: %(note)s") % {"note": visit.note}] if visit.note else []),
             ]
         )
     task = task_services.create_task(
@@ -760,9 +779,43 @@ def open_case(
     return case
 
 
+def case_holder(case: Case) -> User:
+    """Who works on a case now: its task's responsible person (an acting one after a hand-over),
+    or the official who opened it when it has no task."""
+    return case.task.responsible if case.task is not None else case.responsible
+
+
+@transaction.atomic
+def report_visitor_back(*, receptionist: User, case: Case, note: str = "") -> User:
+    """The reception tells whoever holds an open case that its visitor has come back with
+    documents; the official checks them and ticks what is received. Returns who was told."""
+    if not is_receptionist(receptionist):
+        raise PermissionDenied(_("Only the reception does this."))
+    if case.state != Case.State.OPEN:
+        raise ValidationError(_("This case is already closed."))
+    note = _clean_text(note, field="note", limit=VISITOR_BACK_NOTE_MAX_LENGTH)
+    holder = case_holder(case)
+    with translation.override(holder.own_language):
+        text = _("%(visitor)s has come back with documents for the case of ticket %(ticket)s.") % {
+            "visitor": case.visitor.full_name,
+            "ticket": case.visit.ticket,
+        }
+        if note:
+            text += " " + _("Reception: %(note)s") % {"note": note}
+    task_services.notify_people(
+        recipients=[holder],
+        kind=Notification.Kind.VISITOR_BACK,
+        actor=receptionist,
+        task=case.task,
+        text=text,
+        link=case.get_absolute_url(),
+    )
+    return holder
+
+
 def can_tick(user: User, case: Case) -> bool:
     """The person who now holds the case's task ticks its documents (an acting person too)."""
-    holder = case.task.responsible_id if case.task_id else case.responsible_id
+    holder = case.task.responsible_id if case.task is not None else case.responsible_id
     return user.pk == holder
 
 
@@ -803,7 +856,7 @@ def _close_case(case: Case, actor: User, now: dt.datetime) -> None:
     task = case.task
     if task is not None and task.status in (Status.NEW, Status.IN_PROGRESS, Status.RETURNED):
         names = ", ".join(case.documents.values_list("name_ru", flat=True))
-        with translation.override(actor.language or Language.RU):
+        with translation.override(actor.own_language):
             result = _("Every document has been received: %(documents)s.") % {"documents": names}
         task_services.submit_task(task=task, actor=actor, result=result)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import astuple, dataclass, fields
+from typing import Any
 
 from django.db.models import (
     Aggregate,
@@ -25,7 +26,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from akimat import exports
-from akimat.models import Department
+from akimat.models import Department, in_language
 from reception.models import Visit, VisitorKind, VisitStatus
 
 
@@ -36,7 +37,7 @@ class Percentile(Aggregate):
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
 
-    def __init__(self, expression: object, fraction: float, **extra: object) -> None:
+    def __init__(self, expression: object, fraction: float, **extra: Any) -> None:
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
@@ -88,16 +89,16 @@ def _aggregates() -> dict[str, Aggregate]:
     }
 
 
-def _row(name: str, values: dict[str, object]) -> Row:
+def _row(name: str, values: dict[str, Any]) -> Row:
     called = int(values.pop("called") or 0)
     over = int(values["over_norm"] or 0)
     share = round(100 * over / called, 1) if called else None
-    rounded = {
+    rounded: dict[str, Any] = {
         k: (round(v, 1) if isinstance(v, float) else v)
         for k, v in values.items()
         if k in {f.name for f in fields(Row)}
     }
-    return Row(directorate=name, over_norm_share=share, **rounded)  # type: ignore[arg-type]
+    return Row(directorate=name, over_norm_share=share, **rounded)
 
 
 def visit_statistics(
@@ -119,9 +120,7 @@ def visit_statistics(
     ).annotate(**aggregates)
     rows = []
     for values in per_department:
-        name = Department(
-            name_ru=values.pop("department__name_ru"), name_kk=values.pop("department__name_kk")
-        ).name
+        name = in_language(values.pop("department__name_ru"), values.pop("department__name_kk"))
         values.pop("department")
         rows.append(_row(name, values))
     rows.sort(key=lambda row: row.directorate)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("visits/<int:pk>/finish/", queue.visit_finish, name="visit-finish"),
     path("visits/<int:pk>/hold/", queue.visit_hold, name="visit-hold"),
     path("visits/<int:pk>/resume/", queue.visit_resume, name="visit-resume"),
+    path("visits/<int:pk>/call-again/", queue.visit_call_again, name="visit-call-again"),
     path("visits/<int:pk>/no-show/", queue.visit_no_show, name="visit-no-show"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/<int:pk>/", cases.case_detail, name="case-detail"),
@@ -29,6 +30,7 @@ urlpatterns = [
         cases.case_document_toggle,
         name="case-document-toggle",
     ),
+    path("cases/<int:pk>/visitor-back/", cases.case_visitor_back, name="case-visitor-back"),
     path("stats/", stats.stats, name="stats"),
     path("log/", stats.contact_log, name="contact-log"),
 ]

@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from akimat.admin import PortalAdmin
-from tasks import services
 from tasks.models import Absence, DeadlineChange, RecurringTask, Task
 
 
@@ -45,26 +40,8 @@ class AbsenceAdmin(PortalAdmin):
     list_display = ("user", "kind", "start", "end", "acting")
     list_filter = ("kind",)
     autocomplete_fields = ("user", "acting")
-    actions = ("hand_over",)
-
-    @admin.action(description=_("Hand the open tasks to the acting person"))
-    def hand_over(self, request: HttpRequest, queryset: QuerySet[Absence]) -> None:
-        for absence in queryset.select_related("user", "acting"):
-            try:
-                moved = services.hand_over_to_acting(absence=absence, actor=request.user)  # type: ignore[arg-type]
-            except (ValidationError, PermissionDenied) as error:
-                text = "; ".join(getattr(error, "messages", [str(error)]))
-                self.message_user(request, f"{absence}: {text}", messages.ERROR)
-                continue
-            self.message_user(
-                request,
-                ngettext(
-                    "%(absence)s: %(count)d task handed over.",
-                    "%(absence)s: %(count)d tasks handed over.",
-                    moved,
-                )
-                % {"absence": absence, "count": moved},
-            )
+    # Tasks are handed over and given back on the portal's page, which shows them first.
+    readonly_fields = ("version",)
 
 
 @admin.register(RecurringTask)

@@ -26,9 +26,10 @@ import string
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Field, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
@@ -638,7 +639,9 @@ class _Planner:
         source = rng.choices(self.sources, self.source_weights)[0]
         template = rng.choice(self.templates[source])
         n = rng.randint(1, 60)
-        values = {name: rng.choice(self.pools[name]) for name in template.names if name != "n"}
+        values: dict[str, object] = {
+            name: rng.choice(self.pools[name]) for name in template.names if name != "n"
+        }
         values["n"] = n
         title = template.text.format_map(values)[:200]
         # Who sets it: the deputy akim for the akim's instructions (and everything the head
@@ -941,9 +944,15 @@ TASK_FIELDS = [
 HISTORY_EXTRA = ["history_date", "history_change_reason", "history_type", "history_user_id"]
 
 
-def _copy(model: type, fields: list[str], rows: Iterable[tuple]) -> None:
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column  # a concrete column of the table
+    return field.column
+
+
+def _copy(model: type[Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """Insert rows with PostgreSQL's COPY: the fast path for hundreds of thousands of rows."""
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(model, f)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with (
         connection.cursor() as cursor,
@@ -953,7 +962,7 @@ def _copy(model: type, fields: list[str], rows: Iterable[tuple]) -> None:
             copy.write_row(row)
 
 
-def _next_ids(model: type, count: int) -> list[int]:
+def _next_ids(model: type[Model], count: int) -> list[int]:
     """Take `count` ids from the table's sequence, so rows can be copied with their ids."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -993,6 +1002,12 @@ def _task_row(
     )
 
 
+def _known(moment: int | None) -> int:
+    """A draft's moment (or id) that its state guarantees is set (a done task's `done`...)."""
+    assert moment is not None
+    return moment
+
+
 def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
     """The task's changes as the services would have recorded them: (moment, who, reason,
     changed fields), in time order, starting with its creation."""
@@ -1029,28 +1044,28 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
         )
         events.append(
             (
-                t.returned,
+                _known(t.returned),
                 manager,
                 gettext_noop("returned"),
                 {
                     "status": Status.RETURNED,
                     "return_reason": t.return_reason,
-                    "returned_at": at(t.returned),
+                    "returned_at": at(_known(t.returned)),
                 },
             )
         )
     if t.status == Status.DONE and t.author == worker:
         events.append(
             (
-                t.done,
+                _known(t.done),
                 worker,
                 gettext_noop("submitted and accepted"),
                 {
                     "status": Status.DONE,
                     "result": t.result,
-                    "submitted_at": at(t.submitted),
-                    "started_at": at(t.started),
-                    "done_at": at(t.done),
+                    "submitted_at": at(_known(t.submitted)),
+                    "started_at": at(_known(t.started)),
+                    "done_at": at(_known(t.done)),
                 },
             )
         )
@@ -1068,17 +1083,24 @@ def _events(clock: _Clock, t: _Draft) -> list[tuple[int, int, str, dict]]:
             )
         )
     if t.status == Status.DONE and t.author != worker:
-        events.append((t.done, manager, "accepted", {"status": Status.DONE, "done_at": at(t.done)}))
+        events.append(
+            (
+                _known(t.done),
+                manager,
+                "accepted",
+                {"status": Status.DONE, "done_at": at(_known(t.done))},
+            )
+        )
     if t.status == Status.CANCELLED:
         events.append(
             (
-                t.cancelled,
+                _known(t.cancelled),
                 manager,
                 gettext_noop("cancelled"),
                 {
                     "status": Status.CANCELLED,
                     "cancel_reason": t.cancel_reason,
-                    "cancelled_at": at(t.cancelled),
+                    "cancelled_at": at(_known(t.cancelled)),
                 },
             )
         )
@@ -1130,7 +1152,7 @@ def _seed_real_extras(
     for t in drafts:
         for move in t.moves:
             change = DeadlineChange(
-                task_id=t.pk,
+                task_id=_known(t.pk),
                 old_deadline=clock.deadline[move["old"]],
                 new_deadline=clock.deadline[move["new"]],
                 reason=move["reason"],
@@ -1148,12 +1170,12 @@ def _seed_real_extras(
         stop = planner.stop(t) if t.status != Status.DONE else t.done
         roll = rng.random()
         if roll < 0.1:
-            moments = sorted(rng.randint(t.created, stop) for _ in range(rng.randint(1, 3)))
+            moments = sorted(rng.randint(t.created, _known(stop)) for _ in range(rng.randint(1, 3)))
             for number, moment in enumerate(moments):
                 author = t.responsible if number % 2 == 0 else t.manager
                 comments.append(
                     Comment(
-                        task_id=t.pk,
+                        task_id=_known(t.pk),
                         author_id=author,
                         body=rng.choice(COMMENTS),
                         created_at=at(moment),
@@ -1168,7 +1190,7 @@ def _seed_real_extras(
             for position, text in enumerate(texts):
                 is_done = position < finished
                 item = ChecklistItem(
-                    task_id=t.pk,
+                    task_id=_known(t.pk),
                     text=text,
                     position=position,
                     is_done=is_done,
@@ -1223,16 +1245,15 @@ def _recurring_dates(clock: _Clock, every: str, day: int) -> tuple[list[int], dt
     (what the recurring job would already have set), and the template's next due date."""
     horizon = clock.days[clock.today_index + 5]
     start = clock.days[clock.first]
-    dates = []
+    dates: list[dt.date] = []
+    targets: list[dt.date] = []
     if every == RecurringTask.Every.WEEK:
         target = start + dt.timedelta(days=(day - start.weekday()) % 7)
         step = dt.timedelta(days=7)
-        targets = []
         while len(targets) < 40:
             targets.append(target)
             target += step
     else:
-        targets = []
         year, month = start.year, start.month
         for _ in range(12):
             last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
@@ -1300,7 +1321,8 @@ def _seed_real(clock: _Clock, d: _Directorate, planner: _Planner, counts: dict[s
             planner.moves(t)
     ids = _next_ids(Task, len(drafts))
     fields = _history_fields()
-    rows, history = [], []
+    rows: list[tuple[Any, ...]] = []
+    history: list[tuple[Any, ...]] = []
     for pk, t in zip(ids, drafts, strict=True):
         t.pk = pk
         events = _events(clock, t)

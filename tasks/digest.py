@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import smtplib
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -24,8 +24,6 @@ from akimat.models import CalendarDay, User
 from tasks.models import IN_WORK_STATUSES, Notification, Status, Task, overdue_at
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
 
 
 @dataclass
@@ -44,7 +42,7 @@ def send_morning_digest(*, today: dt.date, base_url: str | None = None) -> int:
     previous = _previous_working_day(today)
     if previous is None:
         return 0
-    base_url = (base_url or os.environ.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/")
+    base_url = (base_url or settings.PORTAL_URL).rstrip("/")
     digests = _collect(today=today, since=_start_of(previous))
     messages = [_message(digest, today=today, base_url=base_url) for digest in digests.values()]
     return _send(messages)
@@ -68,7 +66,7 @@ def _previous_working_day(today: dt.date) -> dt.date | None:
     return days[1] if len(days) > 1 else month_ago
 
 
-def _reachable(user: User | None) -> bool:
+def _reachable(user: User | None) -> TypeGuard[User]:
     return user is not None and user.is_active and bool(user.email)
 
 
@@ -125,7 +123,7 @@ def _collect(*, today: dt.date, since: dt.datetime) -> dict[int, Digest]:
 def _message(digest: Digest, *, today: dt.date, base_url: str) -> EmailMultiAlternatives:
     """The person's mail, rendered in their language."""
     user = digest.user
-    language = user.language or settings.LANGUAGE_CODE
+    language = user.own_language
     context = {
         "user": user,
         "today": today,

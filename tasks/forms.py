@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from akimat.forms import PortalForm
+from akimat.forms import FormMixinBase, PortalForm, label_choices, model_choice_field
 from akimat.models import Role, User
 from tasks.models import (
     TEXT_MAX_LENGTH,
@@ -39,17 +40,17 @@ class DocumentNumberField(forms.CharField):
     """A document number, stored without the «№» people type before it (the page adds one)."""
 
     def to_python(self, value: object) -> str:
-        return bare_document_number(super().to_python(value))
+        return bare_document_number(super().to_python(value) or "")
 
 
-class DeadlineMixin:
+class DeadlineMixin(FormMixinBase):
     """A date with an optional time; a date alone is the end of that working day."""
 
     def deadline_value(self, date_field: str, time_field: str) -> dt.datetime | None:
-        day = self.cleaned_data.get(date_field)  # type: ignore[attr-defined]
+        day = self.cleaned_data.get(date_field)
         if day is None:
             return None
-        return deadline_from(day, self.cleaned_data.get(time_field))  # type: ignore[attr-defined]
+        return deadline_from(day, self.cleaned_data.get(time_field))
 
 
 class TaskCreateForm(DeadlineMixin, PortalForm):
@@ -91,12 +92,12 @@ class TaskCreateForm(DeadlineMixin, PortalForm):
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         people = assignable_people(user)
-        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
-        self.fields["co_executors"].queryset = people  # type: ignore[attr-defined]
-        self.fields["responsible"].label_from_instance = _person_label  # type: ignore[attr-defined]
-        self.fields["co_executors"].label_from_instance = _person_label  # type: ignore[attr-defined]
+        model_choice_field(self, "responsible").queryset = people
+        model_choice_field(self, "co_executors").queryset = people
+        label_choices(model_choice_field(self, "responsible"), _person_label)
+        label_choices(model_choice_field(self, "co_executors"), _person_label)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -130,9 +131,9 @@ class TaskEditForm(PortalForm):
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["co_executors"].queryset = assignable_people(user)  # type: ignore[attr-defined]
-        self.fields["co_executors"].label_from_instance = _person_label  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "co_executors").queryset = assignable_people(user)
+        label_choices(model_choice_field(self, "co_executors"), _person_label)
 
 
 class ResultForm(PortalForm):
@@ -151,6 +152,38 @@ class ReasonForm(PortalForm):
 
 class VersionForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# How many results one "Accept selected" may carry: far more than a page shows (25 a page).
+MAX_SELECTED = 200
+SELECTED = re.compile(r"(\d{1,9}):(\d{1,9})", re.ASCII)
+
+
+class SelectedResultsForm(PortalForm):
+    """The results ticked in My tasks, each "id:version" (the version the row was drawn at), as
+    `{id: version}`."""
+
+    accept = forms.Field(
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Tick the results to accept.")},
+    )
+
+    def clean_accept(self) -> dict[int, int]:
+        ticked = self.cleaned_data["accept"]
+        if len(ticked) > MAX_SELECTED:
+            raise forms.ValidationError(
+                _("At most %(limit)d results can be accepted at once."),
+                params={"limit": MAX_SELECTED},
+            )
+        versions: dict[int, int] = {}
+        for value in ticked:
+            match = SELECTED.fullmatch(value)
+            if match is None:
+                raise forms.ValidationError(
+                    _("This form is out of date. Reload the page and send it again.")
+                )
+            versions[int(match[1])] = int(match[2])
+        return versions
 
 
 class CommentForm(PortalForm):

@@ -24,7 +24,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +33,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from akimat.calendar import working_day_after, working_week_end
 from akimat.cleaning import stored_file_name
-from akimat.models import Role, User
+from akimat.models import Role, StoredFile, User
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 10_000
@@ -59,8 +61,8 @@ CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
 # --- the figures' rules ----------------------------------------------------------------------
 # Each rule about a task's figures is written here once, as a Q or an annotation that every page
 # uses (My tasks, the board, the stand-up, the digest, the task page, the dashboard's lists). The
-# nightly SQL (akimat/scoring.py, FIGURES_SQL) repeats them for speed over millions of tasks;
-# tests/akimat/test_figures_agree.py proves on generated data that the two agree.
+# nightly SQL (scores/nightly_sql.py, FIGURES) repeats them for speed over millions of tasks;
+# tests/scores/test_figures_agree.py proves on generated data that the two agree.
 
 # Due soon: the deadline falls within this many working days from today.
 DUE_SOON_WORKING_DAYS = 2
@@ -85,6 +87,24 @@ def overdue_at(at: dt.datetime) -> Q:
     return Q(status__in=OPEN_STATUSES, deadline__lt=at) & ~handed_in_on_time()
 
 
+def due_soon_until(today: dt.date) -> Subquery:
+    """The last deadline date that is due soon on `today`, as SQL: the working day
+    DUE_SOON_WORKING_DAYS working days ahead."""
+    return working_day_after(today, DUE_SOON_WORKING_DAYS)
+
+
+def this_week_until(today: dt.date) -> Coalesce:
+    """The last deadline date of "this week" on `today`, as SQL: the end of the working week
+    ahead (on a Sunday, the coming one) and never before what is due soon, so a task flagged
+    due soon is never "later"."""
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    return Coalesce(
+        Greatest(working_week_end(today), due_soon_until(today)),
+        Value(sunday),
+        output_field=models.DateField(),
+    )
+
+
 def done_on_time() -> Q:
     """Done, the result handed in by the deadline (a task one set oneself: accepted at once)."""
     return Q(status=Status.DONE) & (
@@ -106,6 +126,7 @@ class Source(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     PLAN = "plan", _("12-week plan")
     RECEPTION = "reception", _("Reception case")
+    APPEAL = "appeal", _("Appeal")
     INITIATIVE = "initiative", _("Own initiative")
 
 
@@ -124,7 +145,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
         directorate's; everyone the tasks they are responsible for, co-execute or wrote."""
         if user.sees_every_directorate():
             return self.all()
-        involved = (
+        involved: Q | Combinable = (
             Q(responsible=user)
             | Q(author=user)
             | Exists(Task.co_executors.through.objects.filter(task=OuterRef("pk"), user=user))
@@ -181,11 +202,6 @@ class TaskQuerySet(models.QuerySet["Task"]):
                 .values("n")
             )
 
-        soon = (
-            CalendarDay.objects.filter(is_working=True, date__gt=today)
-            .order_by("date")
-            .values("date")[DUE_SOON_WORKING_DAYS - 1 : DUE_SOON_WORKING_DAYS]
-        )
         checklist = ChecklistItem.objects.filter(task=OuterRef("pk")).order_by().values("task")
         count = Func(F("pk"), function="COUNT", output_field=models.IntegerField())
         span = ExpressionWrapper(
@@ -206,7 +222,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
             ),
             due_soon=ExpressionWrapper(
                 Q(status__in=IN_WORK_STATUSES, deadline__gte=at)
-                & Q(deadline_date__lte=Subquery(soon)),
+                & Q(deadline_date__lte=due_soon_until(today)),
                 output_field=models.BooleanField(),
             ),
             awaiting_days=Case(
@@ -313,6 +329,13 @@ class Task(models.Model):
     # saving an older version is told instead of silently overwriting (optimistic locking).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[co_executors])
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+    # Not fields: set on instances by the views for the pages (the buttons, co-execution).
+    is_co_executor: bool
+    actions: frozenset[str]
 
     objects = TaskQuerySet.as_manager()
 
@@ -398,6 +421,10 @@ class DeadlineChange(models.Model):
         _("working days overdue before the move"), default=0
     )
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("deadline move")
@@ -452,6 +479,10 @@ class ChecklistItem(models.Model):
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("checklist item")
@@ -466,30 +497,20 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"tasks/{instance.task_id}/{timezone.now():%Y%m%d%H%M%S}-{stored_file_name(filename)}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     # The task's history tells who added (or an admin removed) which file.
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering: ClassVar = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(StoredFile.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:attachment", args=[self.task_id, self.pk])
@@ -525,6 +546,10 @@ class RecurringTask(models.Model):
     next_deadline = models.DateField(_("next deadline"))
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("recurring task")
@@ -560,7 +585,13 @@ class Absence(models.Model):
         blank=True,
         related_name="acting_for",
     )
-    history = HistoricalRecords()
+    # Bumped by every edit: a form saved after someone else's change is refused (akimat.versions).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords(excluded_fields=["version"])
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("absence")
@@ -575,6 +606,112 @@ class Absence(models.Model):
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()} {self.start:%d.%m}–{self.end:%d.%m}"
 
+    def deadline_bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The absence as aware moments: from the first day's midnight to the day after the last."""
+        start = timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+        end = timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
+        return start, end
+
+
+class HandOver(models.Model):
+    """One hand-over of an absent person's tasks to the acting person: which tasks went (its
+    items), who handed them, and, item by item, whether they came back."""
+
+    class Scope(models.TextChoices):
+        DUE = "due", _("Falling due during the absence")
+        ALL = "all", _("All tasks in work")
+
+    # Kept when the absence is deleted (only once every task is back): the tasks' history and
+    # this record still tell who held them.
+    absence = models.ForeignKey(
+        Absence,
+        verbose_name=_("absence"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hand_overs",
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from whom"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to whom"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope = models.CharField(_("which tasks"), max_length=3, choices=Scope.choices)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handed_at = models.DateTimeField(_("handed over at"), default=timezone.now)
+    history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        ordering: ClassVar = ["-handed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_user} → {self.to_user} {self.handed_at:%d.%m.%Y}"
+
+
+class HandedTask(models.Model):
+    """A task of a hand-over: out with the acting person, given back, or kept by them (finished
+    or no longer theirs when the rest came back)."""
+
+    class State(models.TextChoices):
+        OUT = "out", _("With the acting person")
+        BACK = "back", _("Given back")
+        KEPT = "kept", _("Stayed with the acting person")
+
+    hand_over = models.ForeignKey(
+        HandOver, verbose_name=_("hand-over"), on_delete=models.CASCADE, related_name="items"
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="hand_overs"
+    )
+    state = models.CharField(_("state"), max_length=4, choices=State.choices, default=State.OUT)
+    closed_at = models.DateTimeField(_("given back at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given back by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+
+    class Meta:
+        verbose_name = _("handed-over task")
+        verbose_name_plural = _("handed-over tasks")
+        ordering: ClassVar = ["pk"]
+        constraints: ClassVar = [
+            # A task is out with one acting person at a time: two hand-overs at once cannot both
+            # take it.
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(state="out"), name="one_hand_over_out_per_task"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hand_over}: {self.task}"
+
 
 class Notification(models.Model):
     """A line under the bell; the same events feed the morning digest."""
@@ -582,10 +719,17 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("New task")
         MOVE_REQUESTED = "move_requested", _("Deadline move requested")
+        # Before a decision's notification said which: kept for the rows of that time.
         MOVE_DECIDED = "move_decided", _("Deadline move decided")
+        MOVE_APPROVED = "move_approved", _("Deadline move approved")
+        MOVE_REFUSED = "move_refused", _("Deadline move refused")
         RETURNED = "returned", _("Result returned")
         SUBMITTED = "submitted", _("Result submitted")
         BLOCKER = "blocker", _("Blocker raised")
+        DISPUTED = "disputed", _("Score disputed")
+        DISPUTE_ANSWERED = "dispute_answered", _("Dispute answered")
+        HANDED_OVER = "handed_over", _("Tasks handed over")
+        VISITOR_BACK = "visitor_back", _("Visitor is back")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -605,6 +749,8 @@ class Notification(models.Model):
         Task, verbose_name=_("task"), on_delete=models.CASCADE, null=True, related_name="+"
     )
     text = models.CharField(_("text"), max_length=TITLE_MAX_LENGTH * 2, blank=True)
+    # Where a notification about no task leads (a score dispute, which lives above tasks).
+    link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -633,6 +779,10 @@ class StandupNote(models.Model):
     blockers = models.TextField(_("blockers"), max_length=TEXT_MAX_LENGTH)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("stand-up note")

@@ -9,31 +9,33 @@ from __future__ import annotations
 import datetime as dt
 from calendar import monthrange
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from akimat.calendar import add_working_days, is_working_day, working_days_between
 from akimat.change_reasons import DEADLINE_MOVED, with_data
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text, display_file_name
 from akimat.models import Role, User
-from akimat.versions import Conflict as Conflict  # re-exported: views catch services.Conflict
-from akimat.versions import check_version
+from akimat.versions import Conflict, check_version
 from tasks.models import (
     END_OF_WORKING_DAY,
     IN_WORK_STATUSES,
-    OPEN_STATUSES,
     TEXT_MAX_LENGTH,
     Absence,
     Attachment,
     ChecklistItem,
     Comment,
     DeadlineChange,
+    HandedTask,
+    HandOver,
     Notification,
     Priority,
     RecurringTask,
@@ -41,6 +43,13 @@ from tasks.models import (
     StandupNote,
     Status,
     Task,
+)
+from tasks.selectors import (
+    give_back_candidates,
+    hand_over_candidates,
+    manages_absence,
+    outstanding_items,
+    selection_key,
 )
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -125,13 +134,34 @@ def _save(task: Task, actor: User, reason: str, fields: list[str]) -> Task:
 
 
 def _notify(
-    recipients: Iterable[User | None], kind: str, *, task: Task | None, actor: User, text: str = ""
+    recipients: Iterable[User | None],
+    kind: str,
+    *,
+    task: Task | None,
+    actor: User,
+    text: str = "",
+    link: str = "",
 ) -> None:
     rows = [
-        Notification(recipient=r, kind=kind, task=task, actor=actor, text=text[:400])
+        Notification(recipient=r, kind=kind, task=task, actor=actor, text=text[:400], link=link)
         for r in {r.pk: r for r in recipients if r is not None and r.pk != actor.pk}.values()
     ]
     Notification.objects.bulk_create(rows)
+
+
+def notify_people(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    actor: User,
+    text: str,
+    link: str,
+    task: Task | None = None,
+) -> None:
+    """A notification sent by an app above tasks (a score dispute and its answer, a follow-up
+    case's visitor back at the reception): under the bell and in the morning digest, leading to
+    `link`; the actor is never told of their own doing."""
+    _notify(recipients, kind, task=task, actor=actor, text=text, link=link)
 
 
 def _deciders(task: Task) -> list[User | None]:
@@ -314,6 +344,34 @@ def accept_task(*, task: Task, actor: User, version: int | None = None) -> Task:
     return _save(task, actor, gettext_noop("accepted"), ["status", "done_at"])
 
 
+@dataclass
+class Acceptance:
+    """What "Accept selected" did: the tasks accepted, and each refused one with why."""
+
+    accepted: list[Task] = field(default_factory=list)
+    refused: list[tuple[Task, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def accept_results(*, tasks: Iterable[Task], actor: User, versions: dict[int, int]) -> Acceptance:
+    """Several results accepted at once, each by `accept_task` at the version it was shown at:
+    one changed meanwhile or not this person's to accept is refused with its reason, and the
+    others are accepted all the same."""
+    outcome = Acceptance()
+    # In the order of their ids, so two people accepting overlapping lists lock alike.
+    for task in sorted(tasks, key=lambda task: task.pk):
+        try:
+            with transaction.atomic():
+                accepted = accept_task(task=task, actor=actor, version=versions.get(task.pk, -1))
+        except (Conflict, PermissionDenied) as refused:
+            outcome.refused.append((task, str(refused)))
+        except ValidationError as refused:
+            outcome.refused.append((task, refused.messages[0]))
+        else:
+            outcome.accepted.append(accepted)
+    return outcome
+
+
 @transaction.atomic
 def return_task(*, task: Task, actor: User, reason: str, version: int | None = None) -> Task:
     """The author or the head refuses a result, saying why; the task goes back to work."""
@@ -418,12 +476,75 @@ def decide_deadline_move(
     change.save()
     _notify(
         [change.requested_by],
-        Notification.Kind.MOVE_DECIDED,
+        Notification.Kind.MOVE_APPROVED if approve else Notification.Kind.MOVE_REFUSED,
         task=task,
         actor=actor,
-        text=change.decision_note,
+        text=_decision_text(change),
     )
     return change
+
+
+@transaction.atomic
+def move_deadline_by_decision(
+    *, task: Task, actor: User, new_deadline: dt.datetime, reason: str
+) -> DeadlineChange:
+    """A deadline moved by a decision of the one who may decide it (the author or the head), with
+    no request before it: an appeal's extension. It is kept and counted as every approved move,
+    and the executor is told."""
+    task = _locked(task, None)
+    _require(can_manage(actor, task) and task.is_open)
+    reason = _clean_text(reason, field="reason")
+    now = timezone.now()
+    change = DeadlineChange(
+        task=task,
+        old_deadline=task.deadline,
+        new_deadline=new_deadline,
+        reason=reason,
+        requested_by=actor,
+        requested_at=now,
+        state=DeadlineChange.State.APPROVED,
+        decided_by=actor,
+        decided_at=now,
+    )
+    if task.deadline < now:
+        change.overdue_days_before = working_days_between(
+            timezone.localdate(task.deadline), timezone.localdate(now)
+        )
+    task.deadline = new_deadline
+    _save(task, actor, with_data(DEADLINE_MOVED, reason), ["deadline"])
+    change._history_user = actor
+    change.save()
+    _notify(
+        [task.responsible],
+        Notification.Kind.MOVE_APPROVED,
+        task=task,
+        actor=actor,
+        text=_moved_text(task, reason),
+    )
+    return change
+
+
+def _moved_text(task: Task, reason: str) -> str:
+    """What the executor reads of a decided move, in their language: the new deadline and why."""
+    with translation.override(task.responsible.own_language):
+        text = _("New deadline: %(deadline)s.") % {
+            "deadline": f"{timezone.localtime(task.deadline):%d.%m.%Y %H:%M}"
+        }
+        return f"{text} {reason}"
+
+
+def _decision_text(change: DeadlineChange) -> str:
+    """What the requester reads of a decision, in their language: the new deadline when
+    approved, the reason (the decider's note) when refused."""
+    with translation.override(change.requested_by.own_language):
+        if change.state == DeadlineChange.State.APPROVED:
+            text = _("New deadline: %(deadline)s.") % {
+                "deadline": f"{timezone.localtime(change.new_deadline):%d.%m.%Y %H:%M}"
+            }
+            return f"{text} {change.decision_note}" if change.decision_note else text
+        if change.decision_note:
+            return _("Reason: %(reason)s") % {"reason": change.decision_note}
+        return _("No reason was given.")
 
 
 # --- comments, checklist, attachments --------------------------------------------------------
@@ -477,10 +598,12 @@ def toggle_checklist_item(*, item: ChecklistItem, actor: User) -> ChecklistItem:
 @transaction.atomic
 def add_attachment(*, task: Task, actor: User, upload: UploadedFile) -> Attachment:
     _require(can_comment(actor, task))
-    if upload.size > ATTACHMENT_MAX_BYTES:
+    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     name = display_file_name(upload.name)
-    attachment = Attachment(task=task, file=upload, name=name, size=upload.size, uploaded_by=actor)
+    attachment = Attachment(
+        task=task, file=upload, name=name, size=upload.size or 0, uploaded_by=actor
+    )
     attachment._history_user = actor
     attachment.save()
     return attachment
@@ -489,29 +612,224 @@ def add_attachment(*, task: Task, actor: User, upload: UploadedFile) -> Attachme
 # --- absences, recurring tasks, stand-up, notifications --------------------------------------
 
 
+def _locked_absence(absence: Absence, actor: User, version: int | None = None) -> Absence:
+    """The absence re-read under a row lock (so one hand-over or give-back of it runs at a time),
+    its version checked, and the actor's right to it."""
+    current = (
+        Absence.objects.select_for_update(of=("self",))
+        .select_related("user__department", "acting")
+        .get(pk=absence.pk)
+    )
+    check_version(
+        current, version, _("Someone else has just changed this absence. Here it is now.")
+    )
+    if not manages_absence(actor, current):
+        raise PermissionDenied(_("You may not manage this absence."))
+    return current
+
+
+def _check_selection(tasks: Sequence[Task], selection: str | None, absence: Absence) -> None:
+    """The tasks found now must be the ones the person confirmed (None: no preview to match)."""
+    if selection is not None and selection_key(t.pk for t in tasks) != selection:
+        raise Conflict(
+            absence,
+            _("The list of tasks has changed since you opened it. Here it is now: confirm again."),
+        )
+
+
+def _tell(recipient: User, actor: User, message: Promise, **values: object) -> None:
+    """A hand-over's line under the bell, written in the recipient's language (`message` is an
+    `ngettext_lazy` keyed on "count")."""
+    with translation.override(recipient.own_language):
+        text = str(message % values)
+    _notify([recipient], Notification.Kind.HANDED_OVER, task=None, actor=actor, text=text)
+
+
 @transaction.atomic
-def hand_over_to_acting(*, absence: Absence, actor: User) -> int:
-    """Give every open task of the absent person to the acting person; return how many moved."""
-    _require(actor.has_role(Role.HEAD, Role.DEPUTY, Role.ADMIN) or actor.pk == absence.user_id)
-    if absence.acting is None:
+def hand_over_to_acting(
+    *,
+    absence: Absence,
+    actor: User,
+    scope: str = HandOver.Scope.DUE,
+    selection: str | None = None,
+) -> int:
+    """Give the absent person's tasks in work to the acting person — by default those falling due
+    during the absence, or all of them — and record which went; return how many. `selection`
+    is the preview's fingerprint: when the tasks found now differ, nothing moves (Conflict)."""
+    absence = _locked_absence(absence, actor)
+    acting = absence.acting
+    if acting is None:
         raise ValidationError(_("Name the acting person first."))
-    moved = 0
-    for task in Task.objects.select_for_update().filter(
-        responsible=absence.user, status__in=OPEN_STATUSES
+    tasks = list(hand_over_candidates(absence, scope).select_for_update(of=("self",)))
+    _check_selection(tasks, selection, absence)
+    if not tasks:
+        raise ValidationError(_("No task is left to hand over."))
+    now = timezone.now()
+    hand_over = HandOver(
+        absence=absence,
+        from_user=absence.user,
+        to_user=acting,
+        scope=scope,
+        handed_by=actor,
+        handed_at=now,
+    )
+    hand_over._history_user = actor
+    hand_over.save()
+    for task in tasks:
+        task.responsible = acting
+        task._history_date = now
+        _save(task, actor, gettext_noop("handed to the acting person"), ["responsible"])
+    bulk_create_with_history(
+        [HandedTask(hand_over=hand_over, task=task) for task in tasks],
+        HandedTask,
+        default_user=actor,
+        default_date=now,
+    )
+    dates = f"{absence.start:%d.%m.%Y}–{absence.end:%d.%m.%Y}"
+    _tell(
+        acting,
+        actor,
+        ngettext_lazy(
+            "%(count)s task of %(person)s is yours while they are away, %(dates)s.",
+            "%(count)s tasks of %(person)s are yours while they are away, %(dates)s.",
+            "count",
+        ),
+        count=len(tasks),
+        person=absence.user,
+        dates=dates,
+    )
+    _tell(
+        absence.user,
+        actor,
+        ngettext_lazy(
+            "%(count)s of your tasks went to %(person)s for your absence, %(dates)s.",
+            "%(count)s of your tasks went to %(person)s for your absence, %(dates)s.",
+            "count",
+        ),
+        count=len(tasks),
+        person=acting,
+        dates=dates,
+    )
+    return len(tasks)
+
+
+@transaction.atomic
+def give_back_tasks(
+    *,
+    absence: Absence,
+    actor: User,
+    hand_over: HandOver | None = None,
+    selection: str | None = None,
+) -> int:
+    """Return the handed-over tasks (of the absence, or of one hand-over: an undo) that are still
+    in work and still with the acting person to the person who was away; those the acting person
+    finished, handed in or passed on stay. Return how many came back."""
+    absence = _locked_absence(absence, actor)
+    items = list(
+        outstanding_items(absence, hand_over)
+        .select_for_update(of=("self",))
+        .select_related("hand_over")
+    )
+    back = list(give_back_candidates(absence, hand_over).select_for_update(of=("self",)))
+    _check_selection(back, selection, absence)
+    if not items:
+        raise ValidationError(_("Nothing is out with the acting person: nothing to give back."))
+    now = timezone.now()
+    owner = {item.task_id: item.hand_over.from_user_id for item in items}
+    for task in back:
+        task.responsible_id = owner[task.pk]
+        task._history_date = now
+        _save(task, actor, gettext_noop("given back after the absence"), ["responsible"])
+    returned = {task.pk for task in back}
+    for item in items:
+        item.state = HandedTask.State.BACK if item.task_id in returned else HandedTask.State.KEPT
+        item.closed_at = now
+        item.closed_by = actor
+    bulk_update_with_history(
+        items,
+        HandedTask,
+        ["state", "closed_at", "closed_by"],
+        default_user=actor,
+        default_date=now,
+    )
+    acting = items[0].hand_over.to_user
+    _tell(
+        absence.user,
+        actor,
+        ngettext_lazy(
+            "%(count)s task came back to you from %(person)s.",
+            "%(count)s tasks came back to you from %(person)s.",
+            "count",
+        ),
+        count=len(back),
+        person=acting,
+    )
+    _tell(
+        acting,
+        actor,
+        ngettext_lazy(
+            "%(count)s task of %(person)s went back to them.",
+            "%(count)s tasks of %(person)s went back to them.",
+            "count",
+        ),
+        count=len(back),
+        person=absence.user,
+    )
+    return len(back)
+
+
+@transaction.atomic
+def update_absence(
+    *,
+    absence: Absence,
+    actor: User,
+    version: int,
+    user: User,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    acting: User | None,
+) -> Absence:
+    """Correct an absence. Who is away and who acts stay as they are while tasks are out."""
+    absence = _locked_absence(absence, actor, version)
+    if (absence.user_id != user.pk or absence.acting_id != (acting.pk if acting else None)) and (
+        outstanding_items(absence).exists()
     ):
-        task.responsible = absence.acting
-        _save(
-            task,
-            actor,
-            gettext_noop("handed to the acting person"),
-            ["responsible"],
+        raise ValidationError(
+            _(
+                "Tasks are with the acting person: give them back before changing who is away "
+                "or who acts."
+            )
         )
-        moved += 1
-    if moved:
-        _notify(
-            [absence.acting], Notification.Kind.ASSIGNED, task=None, actor=actor, text=str(absence)
+    if end < start:
+        raise ValidationError({"end": _("The last day cannot be before the first.")})
+    absence.user, absence.kind, absence.start, absence.end = user, kind, start, end
+    absence.acting = acting
+    absence.version += 1
+    absence._history_user = actor
+    absence._change_reason = gettext_noop("edited")
+    absence.save(update_fields=["user", "kind", "start", "end", "acting", "version"])
+    return absence
+
+
+@transaction.atomic
+def delete_absence(*, absence: Absence, actor: User, version: int) -> None:
+    """Delete an absence recorded by mistake; refused while any of its tasks is still out (its
+    hand-overs' records stay, as does every task's history)."""
+    absence = _locked_absence(absence, actor, version)
+    out = outstanding_items(absence).count()
+    if out:
+        raise ValidationError(
+            ngettext(
+                "%(count)s task is still with the acting person: give it back first.",
+                "%(count)s tasks are still with the acting person: give them back first.",
+                out,
+            )
+            % {"count": out}
         )
-    return moved
+    absence._history_user = actor
+    absence._change_reason = gettext_noop("deleted")
+    absence.delete()
 
 
 def _next_nominal(template: RecurringTask, after: dt.date) -> dt.date:

@@ -27,7 +27,7 @@ LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 # Letters only Kazakh has: a msgstr with one is Kazakh, so the words it shares with Russian
 # («Инвестор», «Статистика») are Kazakh words too.
 KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
-PORTAL_APPS = {"akimat", "tasks", "plans", "reception", "journal"}
+PORTAL_APPS = {"akimat", "tasks", "plans", "reception", "journal", "scores"}
 EDGES = " \t.,;:!?«»\"'()[]…-–—/*#№"
 
 MONTHS = [

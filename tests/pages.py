@@ -22,14 +22,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from akimat.disputes import open_dispute
-from akimat.models import BonusPolicy, DayTransfer, Department, PersonSnapshot, ScoreDispute, User
+from akimat.models import DayTransfer, Department, User
+from appeals.models import Appeal, AppealFile, Channel, Kind, Topic
+from appeals.services import Applicant, register_appeal
 from journal.models import Entry, EntryAttachment, Export, Indicator
 from journal.services import add_attachments
 from plans.models import Cycle, Goal, Plan, Review, Tactic
 from reception.models import Case, CaseDocument, Closure, Visit
-from tasks.models import Absence, Attachment, ChecklistItem, DeadlineChange, Task
-from tasks.services import add_attachment
+from scores.models import BonusPolicy, PersonSnapshot, ScoreDispute
+from scores.services import open_dispute
+from tasks.models import Absence, Attachment, ChecklistItem, DeadlineChange, HandOver, Task
+from tasks.services import add_attachment, create_task, deadline_from, hand_over_to_acting
 
 
 def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -53,6 +56,19 @@ def pk(model, **filters) -> int:
     return found
 
 
+# The pages of one appeal (its page, its coupon and its actions): their <pk> is an appeal's.
+APPEAL_PAGES = {
+    "appeals:detail",
+    "appeals:coupon",
+    "appeals:appeal-assign",
+    "appeals:appeal-extend",
+    "appeals:appeal-extension-notice",
+    "appeals:appeal-redirect",
+    "appeals:appeal-answer",
+    "appeals:appeal-close",
+}
+
+
 def portal_values(name: str) -> dict[str, object]:
     """Real objects for the placeholders of the portal's own patterns, by pattern name."""
     task = pk(Task, department__slug="agriculture", checklist__isnull=False)
@@ -63,6 +79,7 @@ def portal_values(name: str) -> dict[str, object]:
     visit = pk(Visit)
     case = pk(Case, documents__isnull=False)
     entry = pk(Entry, attachments__isnull=False) if EntryAttachment.objects.exists() else None
+    hand_over = HandOver.objects.get(pk=pk(HandOver))
     values: dict[str, dict[str, object]] = {
         "dashboard-directorate": {"pk": pk(Department, slug="agriculture")},
         "dashboard-person": {
@@ -71,6 +88,10 @@ def portal_values(name: str) -> dict[str, object]:
         },
         "score-dispute-answer": {"pk": pk(ScoreDispute)},
         "tasks:absence-hand-over": {"pk": pk(Absence)},
+        "tasks:absence-edit": {"pk": pk(Absence)},
+        "tasks:absence-delete": {"pk": pk(Absence)},
+        "tasks:absence-give-back": {"pk": hand_over.absence_id},
+        "tasks:absence-undo": {"pk": hand_over.absence_id, "hand_over_pk": hand_over.pk},
         "tasks:task-move-decide": {
             "pk": (change := DeadlineChange.objects.order_by("pk").first()).task_id,
             "change_pk": change.pk,
@@ -89,6 +110,7 @@ def portal_values(name: str) -> dict[str, object]:
         "plans:tactic-remove": {"pk": pk(Tactic, goal__plan=plan)},
         "plans:review-edit": {"pk": review.plan_id, "kind": review.kind, "week": review.week},
         "reception:case-detail": {"pk": case},
+        "reception:case-visitor-back": {"pk": case},
         "reception:case-document-toggle": {
             "pk": case,
             "document_pk": pk(CaseDocument, case=case),
@@ -119,6 +141,11 @@ def portal_values(name: str) -> dict[str, object]:
         return {"pk": task}
     if name.startswith("reception:"):
         return {"pk": visit}
+    if name == "appeals:file":
+        stored = AppealFile.objects.order_by("pk").first()
+        return {"pk": stored.appeal_id, "file_pk": stored.pk}
+    if name.startswith("appeals:") and name in APPEAL_PAGES:
+        return {"pk": pk(Appeal, files__isnull=False)}
     if name.startswith("journal:indicator-") or name == "journal:reading-add":
         return {"pk": pk(Indicator)}
     if name.startswith("journal:"):
@@ -199,6 +226,31 @@ def build_demo() -> None:
     )
     export.file.save("journal.docx", ContentFile(b"docx"), save=True)
     AccessFailureLog.objects.create(username="deputy", ip_address="127.0.0.1", user_agent="")
+    # A hand-over (the demo records absences but hands nothing over): its give-back and undo.
+    absence = Absence.objects.filter(acting__isnull=False).order_by("pk").first()
+    deputy = User.objects.get(username="deputy")
+    create_task(
+        author=deputy,
+        title="Справка к совещанию",
+        responsible=absence.user,
+        deadline=deadline_from(absence.end),
+        allow_past_deadline=True,
+    )
+    hand_over_to_acting(absence=absence, actor=deputy, scope=HandOver.Scope.ALL)
+    # An appeal with its scanned letter (its page and its file's address).
+    if not AppealFile.objects.exists():
+        topic = Topic.objects.order_by("pk").first() or Topic.objects.create(
+            name_ru="Торговля", name_kk="Сауда", department=specialist.department
+        )
+        register_appeal(
+            registrar=User.objects.get(username="reception"),
+            kind=Kind.STATEMENT,
+            channel=Channel.WRITTEN,
+            topic=topic,
+            summary="Не выдают разрешение на торговлю",
+            applicant=Applicant(name="Серикбаев Нурлан", phone="+77011234567"),
+            files=[SimpleUploadedFile("letter.txt", b"letter")],
+        )
 
 
 def urls() -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from akimat.models import User
 from journal import services
-from reception.access import is_receptionist, watches_all
+from reception.selectors import is_receptionist, watches_all
 
 
 def nav(user: User) -> dict[str, bool]:

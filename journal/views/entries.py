@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akimat.cleaning import query_date, query_text
-from akimat.http import HtmxRequest
+from akimat.forms import model_choice_field
+from akimat.http import HtmxRequest, serve_file
 from akimat.once import AlreadySaved, already_saved, once
+from akimat.versions import Conflict
 from journal import services
 from journal.forms import EntryForm, WithdrawForm
 from journal.models import Entry, EntryAttachment, Kind
@@ -54,7 +56,8 @@ def _form_context(form: EntryForm, entry: Entry | None) -> dict[str, object]:
     for name in ("people", "participants", "tasks", "visits"):
         field = form[name]
         ids = [str(v) for v in (field.value() or [])]
-        queryset = form.fields[name].queryset  # type: ignore[attr-defined]
+        queryset = model_choice_field(form, name).queryset
+        assert queryset is not None
         valid = [i for i in ids if i.isdigit()][: services.MAX_LINKS]
         chosen[name] = list(queryset.filter(pk__in=valid)) if valid else []
     return {"form": form, "entry": entry, "chosen": chosen, "meeting": Kind.MEETING}
@@ -81,7 +84,7 @@ def _save(request: HtmxRequest, form: EntryForm, entry: Entry | None) -> Entry |
         return services.update_entry(
             entry=entry, actor=request.user, version=data["version"] or 0, **fields
         )
-    except services.Conflict as conflict:
+    except Conflict as conflict:
         messages.warning(request, str(conflict))
         return conflict.current
     except ValidationError as error:
@@ -183,8 +186,4 @@ def attachment_download(request: HtmxRequest, pk: int, attachment_pk: int) -> Fi
     """Files are served only to people who may read the entry; only photos are shown inline."""
     entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=pk)
     attachment = get_object_or_404(EntryAttachment, pk=attachment_pk, entry=entry)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=not attachment.is_image, filename=attachment.name)
+    return serve_file(attachment.file, filename=attachment.name, inline=attachment.is_image)

@@ -4,13 +4,13 @@ Only the person who asked sees it; anyone else gets 404, as if it did not exist.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, serve_file
 from journal.models import Export
 from journal.views.common import nav
 
@@ -30,8 +30,4 @@ def export_detail(request: HtmxRequest, pk: int) -> HttpResponse:
 @login_required
 def export_download(request: HtmxRequest, pk: int) -> FileResponse:
     export = get_object_or_404(Export, pk=pk, owner=request.user, state=Export.State.DONE)
-    try:
-        handle = export.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=export.name)
+    return serve_file(export.file, filename=export.name)

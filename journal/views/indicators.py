@@ -45,6 +45,7 @@ def describe(indicator: Indicator, value: Decimal | None) -> dict[str, object]:
     change = indicator.change_percent(value)
     return {
         "value": value,
+        "value_text": indicator.amount(value) if value is not None else "",
         "change": change,
         "change_text": _signed(change),
         "good": indicator.is_improvement(value),
@@ -70,7 +71,7 @@ def indicator_list(request: HtmxRequest) -> HttpResponse:
         )
     )
     for row in rows:
-        row.summary = describe(row, row.latest_value)  # type: ignore[attr-defined]
+        row.summary = describe(row, row.latest_value)
     return TemplateResponse(
         request,
         "journal/indicator_list.html",
@@ -157,8 +158,8 @@ def reading_add(request: HtmxRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The reading has been saved."))
     else:
         for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+            for problem in errors:
+                messages.error(request, str(problem))
     return HttpResponseRedirect(indicator.get_absolute_url())
 
 

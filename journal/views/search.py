@@ -44,15 +44,15 @@ def search_view(request: HtmxRequest) -> HttpResponse:
         if terms:
             found = found.annotate(
                 title_marked=search.headline("title", terms, whole=True),
-                body_marked=search.headline("body", terms),
+                body_marked=search.headline("body_text", terms),
             )
         found = found.select_related("author").prefetch_related("tags")
         page = Paginator(found.order_by("-occurred_at", "-pk"), PAGE_SIZE).get_page(
             query_int(request, "page")
         )
         for entry in page:
-            entry.title_html = search.marked(getattr(entry, "title_marked", None))  # type: ignore[attr-defined]
-            entry.body_html_marked = search.marked(getattr(entry, "body_marked", None))  # type: ignore[attr-defined]
+            entry.title_html = search.marked(getattr(entry, "title_marked", None))
+            entry.body_html_marked = search.marked(getattr(entry, "body_marked", None))
         query = query_data(request).copy()
         query.pop("page", None)
         untagged = query.copy()
@@ -105,8 +105,8 @@ def export_view(request: HtmxRequest) -> HttpResponse:
             form.add_error(None, error)
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for problem in errors:
+                messages.error(request, str(problem))
         return HttpResponseRedirect(reverse("journal:search"))
     data = form.cleaned_data
     if data["format"] == "csv":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,17 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akimat.cleaning import query_int
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, add_errors, first_error
 from akimat.models import Role, User
 from akimat.once import AlreadySaved, already_saved, once
-from plans import forms, scores, services
+from plans import execution, forms, services
 from plans.models import Cycle, Plan
-from plans.views.common import (
-    add_errors,
-    first_error,
-    managed_departments,
-    visible_cycle,
-)
+from plans.views.common import managed_departments, visible_cycle
 
 
 @require_GET
@@ -36,7 +32,7 @@ def plan_index(request: HtmxRequest) -> HttpResponse:
     sees_all = user.sees_every_directorate()
     if not (sees_all or user.department_id or user.has_role(Role.HEAD)):
         raise PermissionDenied
-    mine = scores.current_cycles([user.department_id]) if user.department_id else []
+    mine = execution.current_cycles([user.department_id]) if user.department_id else []
     my_cycle = mine[0] if mine else None
     my_plan = (
         Plan.objects.filter(cycle=my_cycle, owner=user).first() if my_cycle is not None else None
@@ -57,10 +53,10 @@ def plan_index(request: HtmxRequest) -> HttpResponse:
             awaiting.select_related("cycle__department", "owner").order_by("submitted_at")[:50]
         ),
         "can_open": bool(managed) or user.has_role(Role.DEPUTY, Role.ADMIN),
-        "headed": scores.current_cycles(managed) if managed else [],
+        "headed": execution.current_cycles(managed) if managed else [],
     }
     if sees_all:
-        context["rollup"] = scores.rollup(scores.current_cycles())
+        context["rollup"] = execution.rollup(execution.current_cycles())
     return TemplateResponse(request, "plans/plan_index.html", context)
 
 
@@ -108,7 +104,7 @@ def cycle_detail(request: HtmxRequest, pk: int) -> HttpResponse:
         .select_related("owner", "approved_by")
         .order_by("kind", "owner__last_name", "owner__first_name", "pk")
     )
-    overview = scores.cycle_overview(cycle, plans)
+    overview = execution.cycle_overview(cycle, plans)
     manages = services.can_manage_cycle(user, cycle)
     without_plan: list[User] = []
     if manages:
@@ -146,7 +142,7 @@ def cycle_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step(request: HtmxRequest, pk: int, step, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _step(request: HtmxRequest, pk: int, step: Callable[..., object], done: str) -> HttpResponse:
     cycle = visible_cycle(request, pk)
     try:
         step(cycle=cycle, actor=request.user)

@@ -5,20 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, add_errors, first_error
 from akimat.models import User
 from akimat.once import AlreadySaved, already_saved, once
 from akimat.versions import Conflict
 from plans import forms, services
 from plans.models import Goal, Plan, Tactic
-from plans.views.common import add_errors, first_error, respond, visible_plan
+from plans.views.common import respond, visible_plan
 
 
 def _editable(request: HtmxRequest, plan_pk: int) -> Plan:
@@ -93,7 +93,7 @@ def _people(plan: Plan) -> QuerySet[User]:
     the directorate's plan."""
     if plan.is_directorate:
         return User.objects.filter(is_active=True, department_id=plan.cycle.department_id)
-    return User.objects.filter(pk=plan.owner_id)
+    return User.objects.filter(Q(pk=plan.owner_id))  # Q(): no owner matches nobody
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,13 +16,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, first_error
 from akimat.models import User
 from akimat.versions import Conflict
 from plans import forms, services
+from plans.execution import plan_scorecard
 from plans.models import REVIEW_WEEK, WEEKS, Goal, Plan, Review
-from plans.scores import plan_scorecard
-from plans.views.common import first_error, respond, visible_cycle, visible_plan
+from plans.views.common import respond, visible_cycle, visible_plan
 
 TEMPLATE = "plans/plan_detail.html"
 

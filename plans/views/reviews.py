@@ -10,12 +10,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, add_errors
 from akimat.versions import Conflict
 from plans import forms, services
+from plans.execution import plan_scorecard
 from plans.models import Review
-from plans.scores import plan_scorecard
-from plans.views.common import add_errors, visible_plan
+from plans.views.common import visible_plan
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from reception.queues import directorate_queues, last_called
+from reception.selectors import directorate_queues, now_called
 
 REFRESH_SECONDS = 5
 
@@ -19,7 +19,7 @@ REFRESH_SECONDS = 5
 @vary_on_headers("HX-Request")
 def board(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    calls = last_called(today)
+    calls = now_called(today)
     context = {
         "now": timezone.localtime(),
         "latest": calls[0] if calls else None,

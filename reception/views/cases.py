@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,21 +15,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from akimat.cleaning import query_text
-from akimat.http import HtmxRequest
+from akimat.cleaning import query_int, query_text
+from akimat.http import HtmxRequest, Level, first_error, toast_or_redirect
 from reception import services
-from reception.access import case_scope, may_see_full_iin
+from reception.forms import VisitorBackForm
 from reception.models import Case, CaseDocument
-from reception.views.common import answer, first_error
+from reception.selectors import case_scope, is_receptionist, may_see_full_iin
+from tasks.models import Task
 
-CASES_SHOWN = 200
+CASES_PER_PAGE = 50
 
 
-def _cases(request: HtmxRequest):  # type: ignore[no-untyped-def]
+def _cases(request: HtmxRequest) -> QuerySet[Case]:
     scope = case_scope(request.user)
     if scope is None:
         raise PermissionDenied
-    return Case.objects.filter(**scope)
+    return Case.objects.filter(scope)
 
 
 @require_GET
@@ -37,34 +39,44 @@ def case_list(request: HtmxRequest) -> HttpResponse:
     state = query_text(request, "state") or Case.State.OPEN
     if state not in Case.State.values:
         state = Case.State.OPEN
-    cases = list(
+    cases = (
         _cases(request)
         .filter(state=state)
-        .select_related("visit", "visitor", "service", "responsible", "task")
+        .select_related("visit", "visitor", "service", "responsible")
         .annotate(
             total=Count("documents"),
             received=Count("documents", filter=Q(documents__received_at__isnull=False)),
         )
-        .order_by("deadline", "pk")[:CASES_SHOWN]
+        .order_by("deadline", "pk")
     )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(query_int(request, "page"))
     return TemplateResponse(
         request,
         "reception/case_list.html",
-        {"cases": cases, "state": state, "states": Case.State.choices, "now": timezone.now()},
+        {"page": page, "state": state, "states": Case.State.choices, "now": timezone.now()},
     )
 
 
-def case_context(request: HtmxRequest, pk: int) -> dict[str, object]:
+def case_context(
+    request: HtmxRequest, pk: int, *, back_form: VisitorBackForm | None = None
+) -> dict[str, object]:
     case = get_object_or_404(
         _cases(request).select_related(
-            "visit__desk", "visitor__organisation", "service", "responsible", "task"
+            "visit__desk", "visitor__organisation", "service", "responsible", "task__responsible"
         ),
         pk=pk,
     )
+    is_open = case.state == Case.State.OPEN
     return {
         "case": case,
         "documents": list(case.documents.select_related("received_by")),
-        "can_tick": case.state == Case.State.OPEN and services.can_tick(request.user, case),
+        "can_tick": is_open and services.can_tick(request.user, case),
+        # The reception reads a case to help its visitor, not the work on it: the task opens
+        # only for whom the tasks' own rule lets in.
+        "task_visible": case.task_id is not None
+        and Task.objects.visible_to(request.user).filter(pk=case.task_id).exists(),
+        "can_report_back": is_open and is_receptionist(request.user),
+        "back_form": back_form or VisitorBackForm(),
         "full_iin": may_see_full_iin(request.user, official_id=case.visit.official_id),
         "now": timezone.now(),
     }
@@ -85,6 +97,7 @@ def case_detail(request: HtmxRequest, pk: int) -> HttpResponse:
 def case_document_toggle(request: HtmxRequest, pk: int, document_pk: int) -> HttpResponse:
     case = get_object_or_404(_cases(request), pk=pk)
     document = get_object_or_404(CaseDocument, pk=document_pk, case=case)
+    level: Level
     try:
         document = services.toggle_document(actor=request.user, document=document)
         case.refresh_from_db(fields=["state"])
@@ -99,11 +112,46 @@ def case_document_toggle(request: HtmxRequest, pk: int, document_pk: int) -> Htt
         text, level = first_error(error), "danger"
     except PermissionDenied as denied:
         text, level = str(denied), "danger"
-    return answer(
+    return toast_or_redirect(
         request,
         text=text,
         level=level,
         template="reception/case_detail.html#case",
         context=case_context(request, pk),
+        redirect_to=reverse("reception:case-detail", args=[pk]),
+    )
+
+
+@require_POST
+@login_required
+def case_visitor_back(request: HtmxRequest, pk: int) -> HttpResponse:
+    """The reception tells the case's official that the visitor is back with documents."""
+    case = get_object_or_404(
+        _cases(request).select_related("visit", "visitor", "task__responsible", "responsible"),
+        pk=pk,
+    )
+    form = VisitorBackForm(request.POST)
+    level: Level = "danger"
+    if not form.is_valid():
+        text = first_error(form)
+    else:
+        try:
+            told = services.report_visitor_back(
+                receptionist=request.user, case=case, note=form.cleaned_data["note"]
+            )
+            text = _("%(official)s is told that the visitor is back with documents.") % {
+                "official": told
+            }
+            level, form = "success", VisitorBackForm()
+        except ValidationError as error:
+            text = first_error(error)
+        except PermissionDenied as denied:
+            text = str(denied)
+    return toast_or_redirect(
+        request,
+        text=text,
+        level=level,
+        template="reception/case_detail.html#case",
+        context=lambda: case_context(request, pk, back_form=form),
         redirect_to=reverse("reception:case-detail", args=[pk]),
     )

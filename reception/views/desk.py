@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from akimat.cleaning import clean_data, query_int, query_present, query_text
-from akimat.http import HtmxRequest
-from akimat.models import Department
+from akimat.http import HtmxRequest, Level, add_errors, announce, first_error, toast_or_redirect
+from akimat.models import Department, Language
 from akimat.once import AlreadySaved, already_saved, once
 from reception import services
-from reception.access import is_receptionist, serves_visitors, watches_all
 from reception.forms import RegisterForm, TransferForm
-from reception.models import Service, Visit, Visitor
-from reception.queues import annotate_waits, directorate_queues, ticket_estimate, waiting_list
-from reception.views.common import add_errors, answer, first_error, offered_services
+from reception.models import Case, Service, Visit, Visitor
+from reception.selectors import (
+    annotate_waits,
+    case_ticket,
+    directorate_queues,
+    is_receptionist,
+    serves_visitors,
+    ticket_estimate,
+    waiting_list,
+    watches_all,
+    with_open_cases,
+)
+from reception.views.common import offered_services
 
 TEMPLATE = "reception/desk.html"
 LOOKUP_LIMIT = 8
@@ -73,10 +83,18 @@ def desk_context(
     return context
 
 
+def visitor_language() -> str:
+    """A new visitor's language: the desk's own when it speaks Kazakh or Russian; an English
+    desk is a colleague's setting, not the visitor's, so Russian, the model's default."""
+    current = get_language()
+    return current if current in (Language.KK, Language.RU) else Language.RU
+
+
 def _initial(request: HtmxRequest) -> dict[str, object]:
     """A returning visitor chosen from the lookup fills the form; what was picked stays."""
     picked = {k: query_text(request, k) for k in ("kind", "service", "purpose", "priority")}
     initial: dict[str, object] = {k: v for k, v in picked.items() if v}
+    initial["language"] = visitor_language()
     visitor_pk = query_int(request, "visitor")
     if visitor_pk is not None:
         visitor = Visitor.objects.select_related("organisation").filter(pk=visitor_pk).first()
@@ -163,8 +181,7 @@ def _register(request: HtmxRequest) -> HttpResponse:
         TEMPLATE + "#registered",
         desk_context(request, ticket=visit, waiting=False, offered=offered),
     )
-    response["HX-Trigger"] = "reception-changed"
-    return response
+    return announce(response, "reception-changed")
 
 
 def _lookup_query(request: HtmxRequest) -> str:
@@ -185,7 +202,9 @@ def _lookup_query(request: HtmxRequest) -> str:
 @require_POST
 @login_required
 def visitor_lookup(request: HtmxRequest) -> HttpResponse:
-    """Returning visitors whose IIN, BIN, phone or name matches what is being typed.
+    """Returning visitors whose IIN, BIN, phone or name matches what is being typed, or whose
+    open follow-up case has the ticket typed in the name field ("K-7"), each with their open
+    cases to open from the desk.
 
     A POST, though it changes nothing: what is typed is an IIN, a BIN or a phone, and a query
     string would write it into every access log and proxy on the way."""
@@ -194,7 +213,19 @@ def visitor_lookup(request: HtmxRequest) -> HttpResponse:
     query = _lookup_query(request)
     digits = "".join(c for c in query if c.isdigit())
     found = Visitor.objects.none()
-    if digits and len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 4:
+    if ticket := case_ticket(query):
+        prefix, number = ticket
+        found = Visitor.objects.filter(
+            Exists(
+                Case.objects.filter(
+                    visitor=OuterRef("pk"),
+                    state=Case.State.OPEN,
+                    visit__prefix=prefix,
+                    visit__number=number,
+                )
+            )
+        )
+    elif digits and len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 4:
         phone = digits if not digits.startswith("8") else "7" + digits[1:]
         found = Visitor.objects.filter(
             Q(iin__startswith=digits)
@@ -208,7 +239,11 @@ def visitor_lookup(request: HtmxRequest) -> HttpResponse:
         for word in words:
             condition &= Q(full_name__icontains=word) | Q(organisation__name__icontains=word)
         found = Visitor.objects.filter(condition)
-    results = list(found.select_related("organisation").order_by("full_name", "pk")[:LOOKUP_LIMIT])
+    results = list(
+        with_open_cases(found.select_related("organisation")).order_by("full_name", "pk")[
+            :LOOKUP_LIMIT
+        ]
+    )
     return TemplateResponse(
         request, "reception/_lookup_results.html", {"results": results, "query": query}
     )
@@ -234,6 +269,7 @@ def visit_left(request: HtmxRequest, pk: int) -> HttpResponse:
     if not is_receptionist(request.user):
         raise PermissionDenied
     visit = get_object_or_404(Visit, pk=pk)
+    level: Level
     try:
         services.mark_left(receptionist=request.user, visit=visit)
         text, level = (
@@ -242,7 +278,7 @@ def visit_left(request: HtmxRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         text, level = first_error(error), "danger"
-    return answer(
+    return toast_or_redirect(
         request,
         text=text,
         level=level,
@@ -263,7 +299,8 @@ def visit_transfer(request: HtmxRequest, pk: int) -> HttpResponse:
     if not from_queue and not is_receptionist(request.user):
         raise PermissionDenied
     form = TransferForm(request.POST, services=offered_services())
-    text, level = "", "success"
+    level: Level = "success"
+    text = ""
     if not form.is_valid():
         text, level = first_error(form), "danger"
     else:
@@ -279,7 +316,7 @@ def visit_transfer(request: HtmxRequest, pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             text, level = str(denied), "danger"
     if from_queue:
-        return answer(
+        return toast_or_redirect(
             request,
             text=text,
             level=level,
@@ -287,7 +324,7 @@ def visit_transfer(request: HtmxRequest, pk: int) -> HttpResponse:
             context=queue_context(request),
             redirect_to=reverse("reception:queue"),
         )
-    return answer(
+    return toast_or_redirect(
         request,
         text=text,
         level=level,

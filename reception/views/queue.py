@@ -1,5 +1,5 @@
 """Staff's queue: open a desk, call the next visitor, start, finish with an outcome, hold,
-resume, transfer, no-show. Heads, the deputy and the methodologist watch a directorate's queue."""
+resume, transfer, call again, no-show. The waiting list and the desks refresh themselves. Heads, the deputy and the methodologist watch a directorate's queue."""
 
 from __future__ import annotations
 
@@ -17,16 +17,23 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from akimat.cleaning import query_text
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, Level, first_error, toast_or_redirect
 from akimat.models import Department
 from reception import services
-from reception.access import queue_departments, serves_visitors
 from reception.forms import FinishForm, OpenDeskForm, TransferForm
-from reception.models import Desk, Service, Shift, Visit, VisitStatus
-from reception.queues import annotate_waits, directorate_queues, waiting_list
-from reception.views.common import answer, first_error, offered_services
+from reception.models import ACTIVE_STATUSES, Desk, Service, Shift, Visit, VisitStatus
+from reception.selectors import (
+    annotate_waits,
+    directorate_queues,
+    queue_departments,
+    serves_visitors,
+    waiting_list,
+)
+from reception.views.common import offered_services
 
 TEMPLATE = "reception/queue.html"
+# The waiting list and the desks poll as often as the hall screen does.
+REFRESH_SECONDS = 5
 
 
 def _department(request: HtmxRequest, allowed: list[Department]) -> Department:
@@ -42,7 +49,9 @@ def _department(request: HtmxRequest, allowed: list[Department]) -> Department:
     return own[0] if own else allowed[0]
 
 
-def queue_context(request: HtmxRequest) -> dict[str, object]:
+def queue_context(request: HtmxRequest, *, live: bool = False) -> dict[str, object]:
+    """The queue page's context; `live` leaves out the forms of the official's own desk card,
+    which the polled waiting list and desks do not show."""
     user, today = request.user, timezone.localdate()
     allowed = list(queue_departments(user).order_by("name_ru"))
     if not allowed:
@@ -54,6 +63,8 @@ def queue_context(request: HtmxRequest) -> dict[str, object]:
         "departments": allowed,
         "shift": shift,
         "serves": serves_visitors(user) and user.department_id == department.pk,
+        "refresh": REFRESH_SECONDS,
+        "no_show_after": services.CALLS_BEFORE_NO_SHOW,
     }
     if shift is not None:
         shift_services = list(shift.services.select_related("department"))
@@ -73,7 +84,7 @@ def queue_context(request: HtmxRequest) -> dict[str, object]:
             waiting=annotate_waits([v for v in waiting if v.service_id in mine]),
             others_waiting=sum(1 for v in waiting if v.service_id not in mine),
         )
-        if current is not None:
+        if current is not None and not live:
             context["finish_form"] = FinishForm()
             context["documents"] = list(current.service.documents.all())
             context["transfer_form"] = TransferForm(services=offered_services())
@@ -96,7 +107,7 @@ def queue_context(request: HtmxRequest) -> dict[str, object]:
                     )
                 },
             )
-    context["at_desks"] = list(
+    context["at_desks"] = at_desks = list(
         Shift.objects.filter(closed_at__isnull=True, services__department=department)
         .distinct()
         .select_related("desk", "official")
@@ -107,10 +118,10 @@ def queue_context(request: HtmxRequest) -> dict[str, object]:
         for v in Visit.objects.filter(
             day=today,
             department=department,
-            status__in=[VisitStatus.CALLED, VisitStatus.IN_SERVICE],
+            status__in=ACTIVE_STATUSES,
         ).only("prefix", "number", "status", "official_id", "department_id")
     }
-    for desk_shift in context["at_desks"]:  # type: ignore[attr-defined]
+    for desk_shift in at_desks:
         desk_shift.serving = serving.get(desk_shift.official_id)
     context["queue"] = next((q for q in directorate_queues(today, [department.pk])), None)
     return context
@@ -120,21 +131,26 @@ def queue_context(request: HtmxRequest) -> dict[str, object]:
 @login_required
 @vary_on_headers("HX-Request")
 def queue(request: HtmxRequest) -> HttpResponse:
-    template = TEMPLATE + "#queue" if request.htmx else TEMPLATE
-    return TemplateResponse(request, template, queue_context(request))
+    """The page; with htmx the queue, or (`part=live`, polled) the waiting list and the desks."""
+    live = bool(request.htmx) and query_text(request, "part") == "live"
+    template = TEMPLATE
+    if request.htmx:
+        template += "#queue-live" if live else "#queue"
+    return TemplateResponse(request, template, queue_context(request, live=live))
 
 
 def _act(request: HtmxRequest, operation: Callable[[], str]) -> HttpResponse:
     """Run one service; answer with the queue in its new state and what happened."""
     if not serves_visitors(request.user):
         raise PermissionDenied
+    level: Level
     try:
         text, level = operation(), "success"
     except ValidationError as error:
         text, level = first_error(error), "danger"
     except PermissionDenied as denied:
         text, level = str(denied) or _("You may not do this."), "danger"
-    return answer(
+    return toast_or_redirect(
         request,
         text=text,
         level=level,
@@ -242,6 +258,20 @@ def visit_resume(request: HtmxRequest, pk: int) -> HttpResponse:
     def run() -> str:
         visit = services.resume_visit(official=request.user, visit=_visit(pk))
         return _("Serving ticket %(ticket)s again.") % {"ticket": visit.ticket}
+
+    return _act(request, run)
+
+
+@require_POST
+@login_required
+def visit_call_again(request: HtmxRequest, pk: int) -> HttpResponse:
+    def run() -> str:
+        visit = services.call_again(official=request.user, visit=_visit(pk))
+        return _("Ticket %(ticket)s is called to %(desk)s again (call %(calls)s).") % {
+            "ticket": visit.ticket,
+            "desk": visit.desk,
+            "calls": visit.calls,
+        }
 
     return _act(request, run)
 

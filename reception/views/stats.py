@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -17,19 +18,20 @@ from akimat.cleaning import parse_date, query_int, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department, Role
 from reception import statistics
-from reception.access import may_see_full_iin, sees_contact_log, sees_statistics, watches_all
 from reception.models import ContactLog
+from reception.selectors import may_see_full_iin, sees_contact_log, sees_statistics, watches_all
 
 LOG_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _departments(request: HtmxRequest):  # type: ignore[no-untyped-def]
+def _departments(request: HtmxRequest) -> QuerySet[Department]:
     """A head's statistics are their directorate's; the others see every directorate."""
     user = request.user
     if watches_all(user) or user.has_role(Role.RECEPTIONIST):
         return Department.objects.all()
-    return Department.objects.filter(pk=user.department_id)
+    # Q(): a person without a directorate (department_id None) matches nothing.
+    return Department.objects.filter(Q(pk=user.department_id))
 
 
 def _period(raw: str | None) -> tuple[str, dt.date, dt.date]:
@@ -79,7 +81,7 @@ def contact_log(request: HtmxRequest) -> HttpResponse:
         "official", "visitor", "organisation", "service", "department", "desk"
     )
     if not watches_all(request.user):
-        entries = entries.filter(department_id=request.user.department_id)
+        entries = entries.filter(Q(department_id=request.user.department_id))
     raw = query_text(request, "day", max_length=20)
     day = parse_date(raw)
     if day is not None:

@@ -3,9 +3,18 @@
 (function () {
   "use strict";
 
+  // At most this many toasts at once: the newest replaces the oldest, so a burst of saves
+  // never stacks over the page. Every toast goes by itself; an error stays twice as long
+  // (Bootstrap pauses the count while the pointer or the focus is on a toast).
+  var MOST_TOASTS = 2;
+  var DELAY = 6000;
+
   function notify(text, level) {
     var area = document.getElementById("notifications");
     if (!area || !text) { return; }
+    area.querySelectorAll(".toast").forEach(function (older) {
+      if (older.querySelector(".toast-body").textContent === text) { drop(older); }
+    });
     var toast = document.createElement("div");
     toast.className = "toast align-items-center border-0 text-bg-" + (level || "info");
     toast.setAttribute("role", level === "danger" ? "alert" : "status");
@@ -26,17 +35,44 @@
     show(toast, level === "danger");
   }
 
-  function show(toast, sticky) {
+  function drop(toast) {
+    var instance = window.bootstrap && window.bootstrap.Toast.getInstance(toast);
+    if (instance) { instance.dispose(); }
+    toast.remove();
+  }
+
+  function show(toast, important) {
+    var area = toast.parentNode;
+    if (!area) { return; }  // already replaced by a newer one
+    var shown = area.querySelectorAll(".toast");
+    for (var i = 0; i < shown.length - MOST_TOASTS; i += 1) { drop(shown[i]); }
+    document.body.classList.add("has-toasts");
+    toast.addEventListener("hidden.bs.toast", function () { toast.remove(); });
     if (window.bootstrap) {
-      var instance = window.bootstrap.Toast.getOrCreateInstance(toast, { autohide: !sticky, delay: 6000 });
-      toast.addEventListener("hidden.bs.toast", function () { toast.remove(); });
-      instance.show();
+      var delay = important ? 2 * DELAY : DELAY;
+      window.bootstrap.Toast.getOrCreateInstance(toast, { autohide: true, delay: delay }).show();
     } else {
       toast.classList.add("show");
+      window.setTimeout(function () { toast.remove(); }, DELAY);
     }
   }
 
+  // The page keeps room below its content while toasts are shown, so none covers its end.
+  new MutationObserver(function () {
+    var area = document.getElementById("notifications");
+    if (area && !area.querySelector(".toast")) { document.body.classList.remove("has-toasts"); }
+  }).observe(document.getElementById("notifications") || document.createElement("div"), { childList: true });
+
   window.akimat = { notify: notify };
+
+  // My tasks' "Show more" asks for the rows after those its list shows now (tasks/views/my.py):
+  // an action may have taken rows out of the list or put some in since the page was drawn.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var key = event.detail.elt.getAttribute("data-more-section");
+    var list = key && document.getElementById(key + "-rows");
+    if (!list) { return; }
+    event.detail.parameters[key + "_shown"] = list.querySelectorAll(":scope > li:not([id$='-more'])").length;
+  });
 
   // Progress bars carry their width in data-width: the Content Security Policy refuses style
   // attributes, but a width set through the style object is allowed.

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, serve_file
 from tasks import forms
 from tasks.models import Attachment, Task
 from tasks.panels import panels_for
+from tasks.selectors import build_timeline
 from tasks.services import actions_for
-from tasks.timeline import build_timeline
 
 
 def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
@@ -29,7 +29,7 @@ def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
     moves = list(
         task.deadline_changes.select_related("requested_by", "decided_by").order_by("-requested_at")
     )
-    task.actions = actions_for(user, task, co_executor=any(u.pk == user.pk for u in co_executors))  # type: ignore[attr-defined]
+    task.actions = actions_for(user, task, co_executor=any(u.pk == user.pk for u in co_executors))
     return {
         "task": task,
         "co_executors": co_executors,
@@ -60,8 +60,4 @@ def attachment_download(request: HtmxRequest, pk: int, attachment_pk: int) -> Fi
     """Files are served only to people who may see the task."""
     task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, task=task)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return serve_file(attachment.file, filename=attachment.name)

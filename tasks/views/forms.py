@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
 from akimat.once import AlreadySaved, already_saved, once
+from akimat.versions import Conflict
 from tasks import services
 from tasks.forms import TaskCreateForm, TaskEditForm, assignable_people
 from tasks.models import Task
@@ -82,7 +83,7 @@ def task_edit(request: HtmxRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.update_task(task=task, actor=request.user, **{k: data[k] for k in initial})
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             messages.warning(request, str(conflict))
             return HttpResponseRedirect(task.get_absolute_url())
         except ValidationError as error:

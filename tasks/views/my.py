@@ -28,7 +28,8 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -49,9 +50,10 @@ from tasks.models import (
     Task,
     TaskQuerySet,
     overdue_at,
+    this_week_until,
 )
 from tasks.services import actions_for
-from tasks.views.common import end_of, week_bounds
+from tasks.views.common import end_of
 
 PAGE_SIZE = 25
 # A page number past this is not a page anyone reached by "Show more" (and would overflow SQL).
@@ -75,7 +77,8 @@ SECTIONS = (*TITLES, *DECISIONS)
 class Section:
     key: str
     rows: list[Task] | list[DeadlineChange]
-    page: int
+    # How many of the section's rows come before these.
+    start: int
     has_next: bool
     # All the section's rows (None in a "Show more" fragment, which reads only its page).
     count: int | None = None
@@ -89,8 +92,12 @@ class Section:
         return self.key == "awaiting"
 
     @property
+    def page(self) -> int:
+        return self.start // PAGE_SIZE + 1
+
+    @property
     def first(self) -> int:
-        return (self.page - 1) * PAGE_SIZE + 1
+        return self.start + 1
 
     @property
     def last(self) -> int:
@@ -104,19 +111,29 @@ class Section:
 def section_rules(at: dt.datetime) -> dict[str, Q]:
     """Which section an open task of mine is in at `at`, by the figures' rules of tasks.models:
     overdue first; a result awaiting acceptance and not overdue is handed in; the rest (still
-    in work, not overdue) by the deadline: today, the rest of this week, later. Each task meets
-    exactly one rule."""
+    in work, not overdue) by the deadline: today, the rest of the working week ahead, later.
+    Each task meets exactly one rule."""
     today = timezone.localdate(at)
-    end_today, end_week = end_of(today), end_of(week_bounds(today)[1])
+    end_today = end_of(today)
+    # On a Sunday "this week" is the coming working week (tasks.models.this_week_until).
+    in_week = Q(LessThanOrEqual(TruncDate("deadline"), this_week_until(today)))
     overdue = overdue_at(at)
     in_work = ~overdue & Q(status__in=IN_WORK_STATUSES)
     return {
         "overdue": overdue,
         "today": in_work & Q(deadline__lt=end_today),
-        "week": in_work & Q(deadline__gte=end_today, deadline__lt=end_week),
-        "later": in_work & Q(deadline__gte=end_week),
+        "week": in_work & Q(deadline__gte=end_today) & in_week,
+        "later": in_work & Q(deadline__gte=end_today) & ~in_week,
         "handed_in": ~overdue & Q(status=Status.AWAITING_ACCEPTANCE),
     }
+
+
+def shown_rows(query: QueryDict, key: str) -> int | None:
+    """How many rows of the section the list shows now (`?overdue_shown=18`), if it says."""
+    raw = query.get(f"{key}_shown")
+    if raw is None or not raw.isdigit():
+        return None
+    return min(int(raw), MAX_PAGE * PAGE_SIZE)
 
 
 def page_numbers(query: QueryDict) -> dict[str, int]:
@@ -189,7 +206,7 @@ class MyTasks:
             .select_related("author", "responsible", "department")
         )
 
-    def mine_pages(self, pages: dict[str, int]) -> dict[str, Section]:
+    def mine_pages(self, starts: dict[str, int]) -> dict[str, Section]:
         """The asked pages of my sections, in one query: a first pass numbers each section's
         tasks (by deadline) from the cheap columns alone, the second reads the figures of only
         the rows on the pages (one more row each tells whether a next page exists)."""
@@ -211,54 +228,73 @@ class MyTasks:
                     (
                         Q(
                             section=key,
-                            row__gt=(page - 1) * PAGE_SIZE,
-                            row__lte=page * PAGE_SIZE + 1,
+                            row__gt=start,
+                            row__lte=start + PAGE_SIZE + 1,
                         )
-                        for key, page in pages.items()
+                        for key, start in starts.items()
                     ),
                 )
             )
         )
-        rows: dict[str, list[Task]] = {key: [] for key in pages}
+        rows: dict[str, list[Task]] = {key: [] for key in starts}
         for task in (
             self._task_rows(Task.objects.filter(pk__in=numbered.values("pk")))
             .annotate(section=section)
             .order_by("deadline", "pk")
         ):
+            # section: annotated just above; the plugin loses it through _task_rows' queryset.
             rows[task.section].append(task)  # type: ignore[attr-defined]
-        return {key: self._section(key, page, rows[key]) for key, page in pages.items()}
+        return {key: self._section(key, start, rows[key]) for key, start in starts.items()}
 
-    def awaiting_page(self, page: int) -> Section:
-        start = (page - 1) * PAGE_SIZE
+    def awaiting_page(self, start: int) -> Section:
         tasks = self._task_rows(Task.objects.filter(self.awaiting)).order_by("submitted_at", "pk")
-        return self._section("awaiting", page, list(tasks[start : start + PAGE_SIZE + 1]))
+        return self._section("awaiting", start, list(tasks[start : start + PAGE_SIZE + 1]))
 
-    def moves_page(self, page: int) -> Section:
-        start = (page - 1) * PAGE_SIZE
+    def moves_page(self, start: int) -> Section:
         moves = self.moves().select_related("task", "requested_by").order_by("requested_at", "pk")
-        return self._section("moves", page, list(moves[start : start + PAGE_SIZE + 1]))
+        return self._section("moves", start, list(moves[start : start + PAGE_SIZE + 1]))
 
-    def _section(self, key: str, page: int, rows: list[Task] | list[DeadlineChange]) -> Section:
-        return Section(key, rows[:PAGE_SIZE], page, has_next=len(rows) > PAGE_SIZE)
+    def _section(self, key: str, start: int, rows: list[Task] | list[DeadlineChange]) -> Section:
+        return Section(key, rows[:PAGE_SIZE], start, has_next=len(rows) > PAGE_SIZE)
 
-    def pages(self, pages: dict[str, int]) -> dict[str, Section]:
-        """The asked pages of any sections, with each task's buttons and checklist."""
-        mine = {key: page for key, page in pages.items() if key in TITLES}
+    def pages(self, starts: dict[str, int]) -> dict[str, Section]:
+        """A page of each asked section, after the section's first `starts[key]` rows, with each
+        task's buttons and checklist."""
+        mine = {key: start for key, start in starts.items() if key in TITLES}
         sections = self.mine_pages(mine) if mine else {}
-        if "awaiting" in pages:
-            sections["awaiting"] = self.awaiting_page(pages["awaiting"])
-        if "moves" in pages:
-            sections["moves"] = self.moves_page(pages["moves"])
-        tasks = [task for s in sections.values() for task in s.rows if isinstance(task, Task)]
+        if "awaiting" in starts:
+            sections["awaiting"] = self.awaiting_page(starts["awaiting"])
+        if "moves" in starts:
+            sections["moves"] = self.moves_page(starts["moves"])
+        self._with_actions(
+            [task for s in sections.values() for task in s.rows if isinstance(task, Task)]
+        )
+        return sections
+
+    def rows(self, pks: list[int]) -> dict[int, tuple[str, Task]]:
+        """Where each of these tasks stands in my sections now, with its row's reads and
+        buttons, in one query (and its checklists'): a task that left My tasks is absent."""
+        section = Case(
+            *(When(self.mine & rule, then=Value(key)) for key, rule in self.rules.items()),
+            When(self.awaiting, then=Value("awaiting")),
+            output_field=CharField(),
+        )
+        tasks = list(
+            self._task_rows(Task.objects.filter(pk__in=pks).filter(self.mine | self.awaiting))
+            .annotate(section=section)
+            .order_by("pk")
+        )
+        self._with_actions(tasks)
+        # The annotation is an attribute the Django plugin does not know of through _task_rows.
+        return {task.pk: (vars(task)["section"], task) for task in tasks}
+
+    def _with_actions(self, tasks: list[Task]) -> None:
         prefetch_related_objects(
             tasks, Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "pk"))
         )
         for task in tasks:
-            task.is_co_executor = task.pk in self.co_ids  # type: ignore[attr-defined]
-            task.actions = actions_for(  # type: ignore[attr-defined]
-                self.user, task, co_executor=task.is_co_executor
-            )
-        return sections
+            task.is_co_executor = task.pk in self.co_ids
+            task.actions = actions_for(self.user, task, co_executor=task.is_co_executor)
 
 
 def my_tasks_context(
@@ -271,7 +307,8 @@ def my_tasks_context(
     asked = pages or {}
     sections = reads.pages(
         {
-            key: min(asked.get(key, 1), max(1, math.ceil(counts[key] / PAGE_SIZE)))
+            key: (min(asked.get(key, 1), max(1, math.ceil(counts[key] / PAGE_SIZE))) - 1)
+            * PAGE_SIZE
             for key in SECTIONS
         }
     )
@@ -281,20 +318,77 @@ def my_tasks_context(
         "sections": {key: sections[key] for key in TITLES},
         "awaiting": sections["awaiting"],
         "moves": sections["moves"],
-        "decisions": counts["awaiting"] + counts["moves"],
         "today": timezone.localdate(),
+        **counters(counts),
     }
+
+
+def counters(counts: dict[str, int]) -> dict[str, object]:
+    """The counters of the page: the menu of sections and each section's header."""
+    return {
+        "counts": counts,
+        "section_counts": [(key, counts[key]) for key in TITLES],
+        "decisions": counts["awaiting"] + counts["moves"],
+    }
+
+
+@dataclass
+class Change:
+    """What became of a row of My tasks after an action: `replace` it where it is, `move` it to
+    the top of the section it belongs to now (`section`), or `delete` it."""
+
+    pk: int
+    swap: str
+    section: str = ""
+    row: Task | DeadlineChange | None = None
+
+    @property
+    def deciding(self) -> bool:
+        return self.section == "awaiting"
+
+
+def my_tasks_changes(
+    request: HtmxRequest, *, task_pks: list[int], section: str | None, move: str | None = None
+) -> dict[str, object]:
+    """Only what an action from My tasks changed, for htmx's out-of-band swaps: the rows of the
+    tasks acted on (from their `section`, which the page sends), the deadline move's row when a
+    move was decided, and every counter. The list itself is not drawn again."""
+    reads = MyTasks(request.user, timezone.now())
+    changes: list[Change] = []
+    if section in TITLES or section == "awaiting":
+        now = reads.rows(task_pks)
+        for pk in task_pks:
+            if pk not in now:
+                changes.append(Change(pk, "delete"))
+            else:
+                key, task = now[pk]
+                changes.append(Change(pk, "replace" if key == section else "move", key, task))
+    if move is not None and move.isascii() and move.isdigit() and len(move) < 10:
+        found = reads.moves().select_related("task", "requested_by").filter(pk=int(move)).first()
+        changes.append(
+            Change(int(move), "replace", "moves", found)
+            if found
+            else Change(int(move), "delete", "moves")
+        )
+    return {"changes": changes, **counters(reads.counts())}
 
 
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
 def my_tasks(request: HtmxRequest) -> HttpResponse:
-    pages = page_numbers(query_data(request))
+    query = query_data(request)
+    pages = page_numbers(query)
     if request.htmx and pages:
-        # "Show more": only the next page of the one section, to append in place.
+        # "Show more": only the next rows of the one section, to append in place. They follow
+        # the rows the list shows now (`<key>_shown`, counted by static/js/app.js): an action
+        # may have taken rows out of the list or put some in since the page was drawn, and the
+        # page number would then skip or repeat rows.
         key, page = next(iter(pages.items()))
-        section = MyTasks(request.user, timezone.now()).pages({key: page})[key]
+        start = shown_rows(query, key)
+        if start is None:
+            start = (page - 1) * PAGE_SIZE
+        section = MyTasks(request.user, timezone.now()).pages({key: start})[key]
         return TemplateResponse(request, "tasks/my_tasks.html#section-rows", {"section": section})
     template = "tasks/my_tasks.html"
     if request.htmx:

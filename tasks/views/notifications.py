@@ -12,8 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest
 from akimat.models import User
-from tasks.context_processors import unread_count
 from tasks.models import Notification
+from tasks.selectors import unread_count
 from tasks.services import mark_notifications_read
 
 LIST_LENGTH = 20

@@ -16,11 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from akimat.calendar import add_working_days
 from akimat.cleaning import query_text
-from akimat.http import HtmxRequest, Level, toast_or_redirect
+from akimat.http import HtmxRequest, Level, announce, toast_or_redirect
 from akimat.models import Department, User
 from tasks.models import IN_WORK_STATUSES, StandupNote, Status, Task, overdue_at
 from tasks.services import save_standup_blockers
@@ -70,6 +69,8 @@ def standup_cards(
             continue
         if task.status == Status.DONE:
             card.done.append(task)
+        # is_overdue: annotated by TaskQuerySet.with_figures(), which mypy's Django plugin does
+        # not follow through a custom queryset method.
         elif task.is_overdue:  # type: ignore[attr-defined]
             card.overdue.append(task)
         else:
@@ -132,11 +133,13 @@ def _answer(
         "blockers_error": message if error else "",
         "blockers_saved": "" if error else message,
         "next_url": request.POST.get("next", ""),
+        # Sent from My tasks' card: the answer renews the card's summary too (out of band).
+        "in_card": request.POST.get("in_card") == "1",
     }
     region = TemplateResponse(request, FORM_TEMPLATE, context)
     if not error:
         # The stand-up's counters listen for it; My tasks has none and ignores it.
-        trigger_client_event(region, "blockers-saved")
+        announce(region, "blockers-saved")
     return toast_or_redirect(
         request, text=message, level=level, redirect_to=_back(request), region=region
     )

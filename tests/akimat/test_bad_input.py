@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from akimat.calendar import ensure_calendar
-from akimat.models import ScoreDispute
 from journal.models import Entry, EntryAttachment, Indicator
 from plans.models import Cycle
+from scores.models import ScoreDispute
 from tasks.models import Absence, Attachment, StandupNote, Task
 from tests.tasks.factories import TaskFactory
 

@@ -95,11 +95,16 @@ TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 ATTRIBUTES = re.compile(r'\s(?:title|placeholder|aria-label|value|label)="([^"]*)"', re.I)
 
 
-def english_texts(role: str, pages: list[str]) -> dict[str, str]:
-    """Each page's text as the same person reads it in English. The portal's own words change
-    with the language; what people typed (a task's title, a logbook entry, a tag) does not. So a
-    Russian text that a kk page shows and the English page shows too is the demo's data, typed
-    in Russian as people here type it, not a string the interface forgot to translate."""
+def answers_in_english(role: str, pages: list[str]) -> dict[str, tuple[str, str]]:
+    """How each page answers the role (its address asked without following a redirect: "200",
+    "redirect", the refusal's status, or "file"), and an HTML page's text as the same person
+    reads it in English. Only an HTML page answered 200 at its own address is then opened in the
+    browser, once per language; the answer does not depend on the language, so it is asked once.
+
+    The portal's own words change with the language; what people typed (a task's title, a
+    logbook entry, a tag) does not. So a Russian text that a kk page shows and the English page
+    shows too is the demo's data, typed in Russian as people here type it, not a string the
+    interface forgot to translate."""
     client = Client()
     if role != "anonymous":
         user = User.objects.get(username=role)
@@ -108,35 +113,33 @@ def english_texts(role: str, pages: list[str]) -> dict[str, str]:
         client.force_login(user)
     else:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    texts = {}
+    answers = {}
     for url in pages:
         response = client.get(url)
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        if response.status_code != 200:
+            redirect = 300 <= response.status_code < 400
+            answers[url] = ("redirect" if redirect else str(response.status_code), "")
+        elif not response["Content-Type"].startswith("text/html") or response.has_header(
+            "Content-Disposition"
+        ):
+            answers[url] = ("file", "")
+        else:
             page = response.content.decode()
             shown = " ".join([TAGS.sub(" ", page), *ATTRIBUTES.findall(page)])
-            texts[url] = NUMBER.sub("0 ", normal(html.unescape(shown)))
-    return texts
+            answers[url] = ("200", NUMBER.sub("0 ", normal(html.unescape(shown))))
+    return answers
 
 
 def is_data(leak: Leak, english: str) -> bool:
     return leak.kind == "Russian" and normal(leak.fragment) in english
 
 
-def read(context: BrowserContext, url: str) -> tuple[str, str]:
-    """(how the page answered, its visible text). The address is asked first without the
-    browser: only an HTML page answered 200 at its own address is opened in it; a redirect, a
-    refusal (403, 404, 405 for a POST-only action) or a file is noted and skipped."""
-    answer = context.request.get(url, max_redirects=0)
-    if answer.status != 200:
-        return ("redirect" if 300 <= answer.status < 400 else str(answer.status)), ""
-    if not answer.headers.get("content-type", "").startswith("text/html") or answer.headers.get(
-        "content-disposition"
-    ):
-        return "file", ""
+def read(context: BrowserContext, url: str) -> str:
+    """The visible text of an HTML page the role is answered 200 at (answers_in_english)."""
     page = context.pages[0] if context.pages else context.new_page()
     response = page.goto(url, wait_until="load")
     assert response is not None and response.status == 200, (url, response and response.status)
-    return "200", page.evaluate(VISIBLE_TEXT)
+    return page.evaluate(VISIBLE_TEXT)
 
 
 def describe(found: dict[Leak, list[str]], answers: dict[str, list[str]]) -> str:
@@ -171,18 +174,20 @@ def test_no_page_of_any_role_shows_another_language(
     started = time.monotonic()
     visited = 0
     skipped: dict[tuple[str, str], dict[str, list[str]]] = {}
+    asked: dict[str, dict[str, tuple[str, str]]] = {}
     for language in ("kk", "ru"):
         for role in ROLES:
-            pages = pages_of(role, every)
-            english = english_texts(role, pages) if language == "kk" else {}
+            if role not in asked:
+                asked[role] = answers_in_english(role, pages_of(role, every))
             context = open_context(browser, live_server.url, role, language)
             answers: dict[str, list[str]] = defaultdict(list)
             found: dict[Leak, list[str]] = defaultdict(list)
-            for url in pages:
-                answer, text = read(context, url)
+            for url, (answer, english) in asked[role].items():
                 answers[answer].append(url)
-                for leak in dict.fromkeys(leaks(text, language)) if text else ():
-                    if not is_data(leak, english.get(url, "")):
+                if answer != "200":
+                    continue
+                for leak in dict.fromkeys(leaks(read(context, url), language)):
+                    if not is_data(leak, english):
                         found[leak].append(url)
             context.close()
             visited += len(answers["200"])

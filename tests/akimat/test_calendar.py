@@ -19,7 +19,9 @@ from akimat.calendar import (
     ensure_calendar,
     fill_working_calendar,
     is_working_day,
+    working_day_after,
     working_days_between,
+    working_week_end,
 )
 from akimat.models import CalendarDay, DayTransfer, User, library_holidays
 
@@ -297,3 +299,41 @@ def test_add_working_days_crosses_the_new_year_and_fills_the_calendar():
     # 1-2 January 2027 are holidays; 2 January is a Saturday, so Monday 4 January is off too.
     assert add_working_days(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 5)
     assert CalendarDay.objects.filter(date__year=2027).count() == 365
+
+
+def test_the_sql_working_day_and_week_end_agree_with_the_python_calendar():
+    """`working_day_after` is `add_working_days` read inside a query; `working_week_end` is the
+    Sunday of the week of the first working day from the date on (a weekend looks ahead)."""
+    ensure_calendar(start=dt.date(2025, 12, 1), end=dt.date(2027, 1, 31))
+    # A worked Saturday and the Monday off it moves, as an admin enters a transfer.
+    DayTransfer.objects.create(
+        date=dt.date(2026, 12, 19), kind=DayTransfer.Kind.WORKED_DAY_OFF, reason="П"
+    )
+    DayTransfer.objects.create(
+        date=dt.date(2026, 12, 21), kind=DayTransfer.Kind.DAY_OFF, reason="П"
+    )
+    fill_working_calendar(year=2026)
+    days = [dt.date(2025, 12, 29) + dt.timedelta(days=n) for n in range(370)]
+    found = {
+        day: CalendarDay.objects.filter(date=day)
+        .annotate(next=working_day_after(day, 1), soon=working_day_after(day, 2))
+        .annotate(sunday=working_week_end(day))
+        .values_list("next", "soon", "sunday")
+        .get()
+        for day in days
+    }
+    for day in days:
+        first = add_working_days(day, 0)
+        expected = (
+            add_working_days(day, 1),
+            add_working_days(day, 2),
+            first + dt.timedelta(days=6 - first.weekday()),
+        )
+        assert found[day] == expected, day
+    # Sunday 6 December 2026 looks at the coming week; Saturday 19 December is worked.
+    assert found[dt.date(2026, 12, 6)] == (
+        dt.date(2026, 12, 7),
+        dt.date(2026, 12, 8),
+        dt.date(2026, 12, 13),
+    )
+    assert found[dt.date(2026, 12, 19)][2] == dt.date(2026, 12, 20)

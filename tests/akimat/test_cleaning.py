@@ -14,7 +14,7 @@ from django.urls import reverse
 from akimat.cleaning import clean_text, display_file_name, stored_file_name
 from akimat.forms import CleanInputMixin
 
-APPS = ("akimat", "tasks", "plans", "reception", "journal")
+APPS = ("akimat", "tasks", "plans", "reception", "journal", "scores")
 ROOT = Path(__file__).resolve().parents[2]
 
 

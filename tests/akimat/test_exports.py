@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from akimat import exports, scoring
+from akimat import exports
 from akimat.calendar import ensure_calendar
 from journal import services as journal_services
+from scores import scoring
 from tests.conftest import WORKDAY_MORNING
 from tests.factories import DepartmentFactory, head_of
 from tests.reception.factories import ServiceFactory, VisitFactory

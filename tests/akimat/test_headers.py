@@ -39,7 +39,7 @@ def policy_of(response) -> dict[str, list[str]]:
 # Who fetches a pattern: the person whose work it is, so the page itself answers (not a 403).
 PERSONA_BY_PREFIX: list[tuple[str, str]] = [
     ("admin:", "admin"),
-    # Cases and the contact log are the officials' and the deputy's, not the desk's.
+    # The contact log is the deputy's, not the desk's; cases are both's (the deputy fetches them).
     ("reception:case", "deputy"),
     ("reception:contact-log", "deputy"),
     ("reception:", "reception"),

@@ -10,9 +10,11 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 
 from akimat.identifiers import mask_identifier
+from akimat.logging_filters import ForbiddenOneLine
 from tests.patience import HUNG_AFTER
 from tests.reception.factories import OrganisationFactory, VisitorFactory, bin_, iin
 
@@ -116,3 +118,35 @@ def test_gunicorn_and_celery_processes_mask_what_they_log(script, lines):
     output = done.stdout + done.stderr
     assert number not in output
     assert output.count(mask_identifier(number)) == lines, output
+
+
+def test_a_403_is_logged_once_in_one_line_without_a_traceback(client, specialist, written, caplog):
+    client.force_login(specialist)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    written.seek(0)
+    written.truncate()  # the login's own lines
+    response = client.get("/reception/stats/?period=week")
+    assert response.status_code == 403
+    refused = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.getMessage(), r.exc_info) for r in refused] == [
+        ("django.request", f"Forbidden: GET /reception/stats/ (user {specialist.pk})", None)
+    ]
+    lines = [line for line in written.getvalue().splitlines() if line.strip()]
+    assert lines == [f"Forbidden: GET /reception/stats/ (user {specialist.pk})"]
+
+
+def test_an_anonymous_403_names_no_one_and_other_statuses_keep_their_record(rf):
+    request = rf.get("/reception/stats/")
+    request.user = AnonymousUser()
+    refused = logging.LogRecord(
+        "django.request", logging.WARNING, "", 0, "Forbidden (Permission denied): %s", ("/x",), None
+    )
+    refused.status_code, refused.request = 403, request
+    assert ForbiddenOneLine().filter(refused)
+    assert refused.getMessage() == "Forbidden: GET /reception/stats/ (anonymous)"
+    failed = logging.LogRecord(
+        "django.request", logging.ERROR, "", 0, "Internal Server Error: %s", ("/x",), None
+    )
+    failed.status_code, failed.request = 500, request
+    assert ForbiddenOneLine().filter(failed) and failed.getMessage() == "Internal Server Error: /x"

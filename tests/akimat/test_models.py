@@ -55,7 +55,7 @@ def test_the_directorates_a_person_oversees(
 
 
 # The apps whose models the admin and the forms show by name (simple_history's copies aside).
-PORTAL_APPS = ("akimat", "tasks", "plans", "reception", "journal")
+PORTAL_APPS = ("akimat", "tasks", "plans", "reception", "journal", "scores")
 
 
 def _shown_fields(model: type[models.Model]) -> list[models.Field]:

@@ -19,12 +19,14 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from akimat import disputes, jobs, scoring
+from akimat import jobs
 from akimat.calendar import ensure_calendar
-from akimat.models import ScoreDispute, Submission
+from akimat.models import Submission
 from akimat.once import FIELD, AlreadySaved, once
 from journal.models import Entry, Kind
 from reception.models import Visit, Visitor, VisitorKind
+from scores import scoring, services
+from scores.models import ScoreDispute
 from tasks.models import Absence, Comment, Task
 from tests.conftest import WORKDAY_MORNING
 from tests.reception.factories import ServiceFactory, iin
@@ -162,7 +164,7 @@ def test_one_open_dispute_per_day_is_held_by_the_database(specialist, tuesday_sc
     def dispute(n: int) -> None:
         try:
             barrier.wait(timeout=30)
-            outcomes[n] = disputes.open_dispute(
+            outcomes[n] = services.open_dispute(
                 person=specialist, date=tuesday_scored, comment=f"Не согласна ({n})"
             )
         except Exception as error:  # the test shows what each thread met
@@ -182,9 +184,9 @@ def test_one_open_dispute_per_day_is_held_by_the_database(specialist, tuesday_sc
 
 
 def test_an_answered_dispute_leaves_room_for_a_new_one(specialist, head, tuesday_scored):
-    first = disputes.open_dispute(person=specialist, date=tuesday_scored, comment="Первый")
-    disputes.answer_dispute(dispute=first, actor=head, answer="Проверил.")
-    disputes.open_dispute(person=specialist, date=tuesday_scored, comment="Второй")
+    first = services.open_dispute(person=specialist, date=tuesday_scored, comment="Первый")
+    services.answer_dispute(dispute=first, actor=head, answer="Проверил.")
+    services.open_dispute(person=specialist, date=tuesday_scored, comment="Второй")
     assert ScoreDispute.objects.filter(person=specialist).count() == 2
 
 

@@ -13,7 +13,7 @@ import factory
 from django.utils import timezone
 
 from journal.models import Entry, Indicator, Kind, Reading, Source, Tag
-from journal.rendering import render_markdown
+from journal.rendering import render_markdown, visible_text
 from journal.services import search_document
 from tests.factories import UserFactory
 
@@ -36,6 +36,7 @@ class EntryFactory(factory.django.DjangoModelFactory[Entry]):
     title = ""
     body = factory.Sequence(lambda n: f"Наблюдение номер {n} в открытом пространстве.")
     body_html = factory.LazyAttribute(lambda e: render_markdown(e.body))
+    body_text = factory.LazyAttribute(lambda e: visible_text(e.body_html))
     occurred_at = factory.LazyFunction(timezone.now)
     created_at = factory.LazyAttribute(lambda e: e.occurred_at)
     search_document = factory.LazyAttribute(lambda e: search_document(e.title, e.body, []))

@@ -26,6 +26,10 @@ def test_methodologist_writes_finds_and_charts(page: Page, live_server):
     sign_in(page, base, "methodologist")
     page.get_by_role("link", name="Журнал учёта").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Журнал методолога")
+    # A click waits only for the new page to start loading; the suggestions are htmx's, which
+    # runs deferred. She types once the page has loaded, as a person would (a busy CI once typed
+    # before htmx had bound the field, and no suggestion ever came).
+    page.wait_for_load_state("load")
 
     # Quick entry: text, kind, an existing tag picked from the suggestions, Ctrl+Enter.
     page.evaluate("window.__marker = 'no reload'")

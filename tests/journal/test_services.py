@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from akimat.versions import Conflict
 from journal import services
 from journal.models import Entry, EntryAttachment, EntryVersion, Kind, Tag
 from journal.rendering import render_markdown
@@ -221,7 +222,7 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(methodologist):
     entry = write(methodologist, body="Первый текст")
     stale_version = entry.version
     edit(entry, methodologist, body="Второй текст")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.update_entry(
             entry=entry, actor=methodologist, version=stale_version, body="Третий", kind=entry.kind,
             title="", occurred_at=entry.occurred_at, tags=[], departments=[], people=[], tasks=[],

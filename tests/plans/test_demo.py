@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
 
-from plans import scores
+from plans import execution
 from plans.models import Cycle, Goal, LagReading, Occurrence, Plan, Review
 from tasks.models import Source, Status
 
@@ -73,7 +73,7 @@ def test_the_weeks_gone_by_have_scores_readings_and_reviews():
     seed()
     for cycle in Cycle.objects.all():
         plan = cycle.plans.get(kind=Plan.Kind.DIRECTORATE)
-        card = scores.plan_scorecard(plan)
+        card = execution.plan_scorecard(plan)
         assert all(s.percent is not None for s in card.scores[:6])
         assert 60 <= card.average_score <= 100
         assert 0 < card.progress < 100

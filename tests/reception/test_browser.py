@@ -5,6 +5,7 @@ with its legal deadline is in the official's My tasks."""
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,9 +18,11 @@ from akimat.calendar import add_working_days
 from akimat.models import User
 from reception import services
 from reception.models import Case, Service, Visit, Visitor, VisitStatus
+from tests.axe import serious_violations
 from tests.factories import DepartmentFactory, UserFactory
 from tests.reception.factories import (
     MIDDAY,
+    DeskFactory,
     OrganisationFactory,
     ServiceFactory,
     VisitorFactory,
@@ -82,9 +85,8 @@ def test_register_call_finish_with_needs_documents_and_the_task_appears(
     expect(current).to_contain_text("Тулегенов Арман Серикович")
     # The hall screen refreshes itself and shows the ticket and the desk, with no reload.
     hall.evaluate("window.__marker = 'no reload'")
-    expect(hall.get_by_test_id("latest-call")).to_contain_text(
-        f"{visit.ticket} → Стол 2", timeout=15000
-    )
+    expect(hall.get_by_test_id("latest-call")).to_contain_text(f"{visit.ticket} → 2", timeout=15000)
+    expect(hall.get_by_test_id("latest-desk")).to_contain_text("Стол 2")
     assert hall.evaluate("window.__marker") == "no reload"
 
     page.get_by_role("button", name="Посетитель подошёл: начать").click()
@@ -179,3 +181,80 @@ def test_a_returning_visitor_is_found_by_iin_phone_or_name_and_registered_in_one
         expect(ticket).to_have_text(visit.ticket)
         assert visit.purpose == "Продление разрешения"
         assert Visitor.objects.count() == visitors
+
+
+def test_the_staff_queue_shows_a_new_ticket_by_itself_and_the_hall_drops_a_no_show(
+    page: Page, live_server, browser
+):
+    """The official's queue is open; the reception issues a ticket in another browser: it
+    appears within seconds, highlighted, with no reload. Called, not come, called again, then
+    "did not come": the hall screen shows the call and then stops showing it."""
+    department = DepartmentFactory(slug="construction", name_ru="Управление строительства")
+    service = ServiceFactory(
+        department=department, name_ru="Разрешение на строительство", prefix="C"
+    )
+    UserFactory(username="reception.live", password="demo", roles=["receptionist"])
+    UserFactory(
+        username="official.live", password="demo", roles=["specialist"], department=department
+    )
+    DeskFactory(number=7)
+    base = live_server.url
+
+    sign_in(page, base, "official.live")
+    page.goto(f"{base}/reception/queue/")
+    page.locator("#id_desk").select_option(label="Стол 7")
+    page.get_by_role("button", name="Открыть стол").click()
+    expect(page.get_by_test_id("queue-waiting")).to_have_text("0")
+    page.evaluate("window.__marker = 'no reload'")
+    page.get_by_role("heading", name="Очередь").click()  # the first touch lets the page beep
+    assert serious_violations(page) == []
+
+    desk_page = browser.new_context().new_page()
+    sign_in(desk_page, base, "reception.live")
+    desk_page.goto(f"{base}/reception/")
+    desk_page.get_by_label("Услуга").select_option(str(service.pk))
+    desk_page.get_by_label("Цель обращения").fill("Разрешение на пристройку")
+    desk_page.get_by_label("Цель обращения").press("Enter")
+    expect(desk_page.get_by_test_id("ticket-number")).to_have_text("C-001")
+    visit = Visit.objects.get(service=service)
+
+    row = page.locator(f'[data-visit="{visit.pk}"]')
+    expect(row).to_contain_text("C-001", timeout=15000)
+    expect(row).to_have_class(re.compile(r"\bqueue-row-new\b"))
+    expect(row.get_by_text("новый", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("queue-waiting")).to_have_text("1")
+    assert page.evaluate("window.__marker") == "no reload"
+    expect(page.locator("body")).to_have_attribute("data-queue-beeps", "1")
+    sound = page.get_by_role("button", name="Звук новых талонов")
+    expect(sound).to_have_attribute("aria-pressed", "true")
+    sound.click()
+    expect(sound).to_have_attribute("aria-pressed", "false")
+    expect(sound).not_to_have_class(re.compile(r"\bactive\b"))
+    # Muted: the next ticket is highlighted too, silently.
+    desk_page.get_by_label("Услуга").select_option(str(service.pk))
+    desk_page.get_by_label("Цель обращения").fill("Продление разрешения")
+    desk_page.get_by_label("Цель обращения").press("Enter")
+    expect(desk_page.get_by_test_id("ticket-number")).to_have_text("C-002")
+    second = page.locator(f'[data-visit="{Visit.objects.get(service=service, number=2).pk}"]')
+    expect(second).to_have_class(re.compile(r"\bqueue-row-new\b"), timeout=15000)
+    expect(page.locator("body")).to_have_attribute("data-queue-beeps", "1")
+
+    hall = browser.new_context().new_page()  # no login
+    hall.goto(f"{base}/reception/board/")
+    assert serious_violations(hall) == []
+    page.get_by_role("button", name="Вызвать следующего").click()
+    current = page.get_by_test_id("current-visit")
+    expect(current).to_contain_text("C-001")
+    expect(current.get_by_role("button", name="Неявка")).to_have_count(0)
+    expect(hall.get_by_test_id("latest-call")).to_contain_text("C-001 → 7", timeout=15000)
+    page.get_by_role("button", name="Повторный вызов").click()
+    expect(page.get_by_test_id("current-calls")).to_contain_text("Вызовов: 2")
+    expect(hall.get_by_test_id("latest-desk")).to_contain_text("повторный вызов", timeout=15000)
+    expect(hall.get_by_test_id("latest-desk")).to_contain_text("қайта шақыру")
+    page.get_by_role("button", name="Неявка").click()
+    expect(page.locator("#notifications")).to_contain_text("C-001")
+    expect(hall.get_by_test_id("latest-call")).to_have_count(0, timeout=15000)
+    expect(hall.locator("#board")).not_to_contain_text("C-001")
+    expect(hall.locator("#board")).to_contain_text("Сейчас никто не вызван.")
+    assert serious_violations(page) == []
+    assert serious_violations(hall) == []

@@ -256,6 +256,7 @@ def test_hold_resume_no_show_and_gone(receptionist, official, service, desk):
     services.start_service(official=official, visit=held)
     services.hold_visit(official=official, visit=held)
     assert services.call_next(official=official) == absent
+    services.call_again(official=official, visit=absent)
     services.mark_no_show(official=official, visit=absent)
     services.resume_visit(official=official, visit=held)
     services.mark_left(receptionist=receptionist, visit=gone)
@@ -396,3 +397,32 @@ def test_the_end_of_the_day_sends_the_waiting_home_and_closes_the_desks(
     assert Visit.objects.get(pk=waiting.pk).status == VisitStatus.LEFT
     assert Visit.objects.get(pk=served.pk).status == VisitStatus.IN_SERVICE
     assert not Shift.objects.filter(closed_at__isnull=True).exists()
+
+
+@time_machine.travel(MIDDAY, tick=True)
+def test_call_again_counts_the_calls_and_no_show_waits_for_the_second_call(
+    receptionist, official, second_official, service, desk
+):
+    visit = register(receptionist, service)
+    services.open_desk(official=official, desk=desk, services=[service])
+    first = timezone.now()
+    services.call_next(official=official, now=first)
+    assert Visit.objects.get(pk=visit.pk).calls == 1
+    # After one call "did not come" is refused and changes nothing.
+    with pytest.raises(ValidationError, match=visit.ticket):
+        services.mark_no_show(official=official, visit=visit)
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CALLED
+    # Nobody else calls my visitor again.
+    with pytest.raises(PermissionDenied):
+        services.call_again(official=second_official, visit=visit)
+    again = first + dt.timedelta(minutes=2)
+    services.call_again(official=official, visit=visit, now=again)
+    called = Visit.objects.get(pk=visit.pk)
+    assert (called.calls, called.called_at, called.first_called_at) == (2, again, first)
+    assert called.history.first().history_change_reason.startswith("called to the desk again")
+    services.mark_no_show(official=official, visit=visit)
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.LEFT
+    # A visitor who is gone is not called again.
+    with pytest.raises(ValidationError):
+        services.call_again(official=official, visit=visit)
+    assert Visit.objects.get(pk=visit.pk).calls == 2

@@ -79,7 +79,9 @@ def test_the_receptionist_registers_with_enter_and_gets_the_ticket_back(
     assert 'data-testid="ticket-number">K-001<' in response.text
     assert 'id="ticket" aria-live="polite" hx-swap-oob="true"' in response.text
     assert "<html" not in response.text
-    assert response["HX-Trigger"] == "reception-changed"  # the waiting list fetches itself
+    assert json.loads(response["HX-Trigger"]) == {
+        "reception-changed": {}
+    }  # the list fetches itself
     visit = Visit.objects.get()
     assert visit.visitor.phone == "+77012345678" and visit.organisation.bin == bin_(3)
 
@@ -473,6 +475,19 @@ def _morning(service, official, desk, size: int) -> None:
         ShiftFactory(official=colleague, desk=DeskFactory(), services=[service])
 
 
+def _called(service, size: int) -> None:
+    """`size` tickets called now, each to a desk of its own."""
+    for _ in range(size):
+        VisitFactory(
+            service=service,
+            status=VisitStatus.CALLED,
+            desk=DeskFactory(),
+            called_at=timezone.now(),
+            first_called_at=timezone.now(),
+            calls=1,
+        )
+
+
 def test_desk_query_count_is_the_same_at_ten_times_the_data(
     client, receptionist, official, service, desk, django_assert_num_queries
 ):
@@ -514,11 +529,13 @@ def test_queue_query_count_is_the_same_at_ten_times_the_data(
 def test_board_query_count_is_the_same_at_ten_times_the_data(
     client, official, service, desk, django_assert_num_queries
 ):
-    # the last calls with their desks, the directorates' queues (one query with subqueries)
+    # the tickets called now with their desks, every service's queue (one query with subqueries)
     _morning(service, official, desk, 2)
+    _called(service, 2)
     with django_assert_num_queries(2):
         small = client.get(BOARD, headers=HX)
     _morning(service, official, desk, 18)
+    _called(service, 18)
     with django_assert_num_queries(2):
         large = client.get(BOARD, headers=HX)
     assert (
@@ -549,3 +566,101 @@ def test_a_desk_serving_two_services_is_listed_once(client, deputy, official, se
     response = client.get(QUEUE, {"department": service.department_id})
     assert [s.desk for s in response.context_data["at_desks"]] == [desk]
     assert response.context_data["queue"].desks == 1
+
+
+def test_the_queue_refreshes_its_waiting_list_and_desks_in_a_few_queries(
+    client, official, service, desk, django_assert_num_queries
+):
+    # session, user, roles, the directorates allowed, the official's shift with its desk, the
+    # shift's services, the current visit, the waiting visitors, the official's visitors on
+    # hold, the open desks of the directorate, the visitors at those desks, the queue's totals,
+    # (the fragment has no bell)
+    services.open_desk(official=official, desk=DeskFactory(number=500), services=[service])
+    client.force_login(official)
+    page = client.get(QUEUE)
+    live = f"{QUEUE}?department={service.department_id}&amp;part=live"
+    assert f'hx-get="{live}" hx-trigger="every 5s"' in page.text
+    _morning(service, official, DeskFactory(), 2)
+    with django_assert_num_queries(12):
+        small = client.get(QUEUE, {"department": service.department_id, "part": "live"}, headers=HX)
+    _morning(service, official, DeskFactory(), 18)
+    newcomer = VisitFactory(service=service)
+    services.call_next(official=official)  # the desk card's forms are not read for the poll
+    with django_assert_num_queries(12):
+        large = client.get(QUEUE, {"department": service.department_id, "part": "live"}, headers=HX)
+    assert small.text.lstrip().startswith('<section id="queue-waiting"')
+    assert f'data-visit="{newcomer.pk}"' in large.text and newcomer.ticket in large.text
+    # The desks and the totals come along out of band; the official's own desk card does not.
+    assert 'id="queue-desks" aria-labelledby="desks-heading" hx-swap-oob="true"' in large.text
+    assert 'id="queue-summary" hx-swap-oob="true"' in large.text
+    assert "Вызвать следующего" not in large.text and "finish_form" not in large.context_data
+    assert len(large.context_data["waiting"]) == 20
+
+
+@time_machine.travel(MIDDAY, tick=True)
+def test_call_again_comes_before_did_not_come(client, official, service, desk):
+    visit = VisitFactory(service=service, number=9)
+    services.open_desk(official=official, desk=desk, services=[service])
+    client.force_login(official)
+    response = client.post(reverse("reception:call-next"), headers=HX)
+    again = reverse("reception:visit-call-again", args=[visit.pk])
+    no_show = reverse("reception:visit-no-show", args=[visit.pk])
+    assert f'hx-post="{again}"' in response.text and no_show not in response.text
+    refused = client.post(no_show, headers=HX)
+    assert toast(refused)["level"] == "danger" and "K-009" in toast(refused)["text"]
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CALLED
+    response = client.post(again, headers=HX)
+    assert toast(response) == {
+        "text": "Талон K-009 вызван повторно: Стол 3 (вызов 2).",
+        "level": "success",
+    }
+    assert 'data-testid="current-calls">Вызовов: 2' in response.text
+    assert f'hx-post="{no_show}"' in response.text
+    hall = client.get(BOARD)
+    assert "повторный вызов" in hall.text and "қайта шақыру" in hall.text
+    response = client.post(no_show, headers=HX)
+    assert toast(response)["level"] == "success"
+    hall = client.get(BOARD)
+    assert 'data-testid="latest-call"' not in hall.text and "K-009" not in hall.text
+
+
+def test_the_hall_screen_and_the_ticket_speak_kazakh_then_russian(
+    client, receptionist, official, service, desk
+):
+    visit = VisitFactory(service=service, number=1, language="en")
+    services.open_desk(official=official, desk=desk, services=[service])
+    client.force_login(receptionist)
+    client.post(reverse("set-language"), {"language": "en"})
+    ticket = client.get(reverse("reception:ticket", args=[visit.pk])).text
+    kazakh = ticket.index('lang="kk">Әкімдіктің бірыңғай қабылдау орны')
+    russian = ticket.index('lang="ru">Единая приёмная акимата')
+    assert kazakh < russian
+    assert 'lang="kk">Мал шаруашылығындағы субсидиялар<' in ticket
+    assert 'lang="ru">Субсидии в животноводстве<' in ticket
+    # Nobody ahead and a desk open: no wait, never "about 0 minutes".
+    assert 'lang="kk">күтусіз<' in ticket and 'lang="ru">без ожидания<' in ticket
+    assert "0 мин" not in ticket and "0 minutes" not in ticket
+    hall = client.get(BOARD).text
+    assert hall.index('lang="kk">Күтуде<') < hall.index('lang="ru">В очереди<')
+    assert 'lang="kk">Ауыл шаруашылығы басқармасы<' in hall
+    assert 'lang="ru">Управление сельского хозяйства<' in hall
+    # The ticket waits for the one open desk: 12 minutes, written once ("≈12 мин" in both).
+    assert '<td class="text-end" data-testid="hall-wait">≈12 мин</td>' in hall
+
+
+def test_ticket_query_count_is_the_same_at_ten_times_the_data(
+    client, receptionist, official, service, desk, django_assert_num_queries
+):
+    # session, user, roles, the ticket with its service and directorate, every service's queue
+    # (one query with subqueries), the people ahead of it, the bell
+    client.force_login(receptionist)
+    _morning(service, official, desk, 2)
+    ticket = reverse("reception:ticket", args=[VisitFactory(service=service).pk])
+    with django_assert_num_queries(7):
+        small = client.get(ticket)
+    _morning(service, official, desk, 18)
+    ticket = reverse("reception:ticket", args=[VisitFactory(service=service).pk])
+    with django_assert_num_queries(7):
+        large = client.get(ticket)
+    assert (small.context_data["estimate"].ahead, small.context_data["estimate"].desks) == (2, 2)
+    assert (large.context_data["estimate"].ahead, large.context_data["estimate"].desks) == (21, 20)

@@ -13,13 +13,14 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import Locator, Page, expect
 
 from akimat.calendar import ensure_calendar
 from akimat.models import Role, User
 from tasks import services
 from tasks.models import Notification, Status, Task
+from tests.axe import serious_violations
 from tests.factories import DepartmentFactory, UserFactory, head_of
 from tests.tasks.factories import TaskFactory
 
@@ -131,6 +132,11 @@ def in_russian(message: str) -> str:
         return gettext(message)
 
 
+def in_russian_context(context: str, message: str) -> str:
+    with translation.override("ru"):
+        return pgettext(context, message)
+
+
 def test_a_specialist_reports_a_blocker_from_my_tasks_and_the_head_hears_of_it(
     page: Page, live_server
 ):
@@ -161,6 +167,8 @@ def test_a_specialist_reports_a_blocker_from_my_tasks_and_the_head_hears_of_it(
         page.evaluate("window.__marker = 'no reload'")
         card = page.get_by_test_id("blockers-card")
         expect(card).not_to_have_attribute("open", "")  # folded while there is nothing to say
+        none = in_russian_context("blockers", "none")
+        expect(page.locator("#blockers-state")).to_have_text(none)
         card.get_by_text(in_russian("Blockers for today's stand-up")).click()
         form = page.locator("#standup-blockers-form")
         form.get_by_label(in_russian("What is blocking you today?")).fill(blocker)
@@ -169,6 +177,7 @@ def test_a_specialist_reports_a_blocker_from_my_tasks_and_the_head_hears_of_it(
         expect(page.locator("#standup-blockers-form [role=status]")).to_have_text(saved)
         expect(page.locator("#notifications")).to_contain_text(saved)
         expect(page.locator("#standup-blockers")).to_have_value(blocker)
+        expect(page.locator("#blockers-state")).to_have_text("")  # the card's summary follows
         assert page.evaluate("window.__marker") == "no reload"
 
         # The stand-up of their own directorate, read-only but for their own card: the text is
@@ -206,6 +215,11 @@ def test_a_specialist_reports_a_blocker_from_my_tasks_and_the_head_hears_of_it(
         own.get_by_role("button", name=in_russian("Save blockers")).click()
         expect(page.locator("#notifications")).to_contain_text(saved)
         expect(page.locator('[data-total="blockers"]')).to_have_text("3")
+        # Cleared: a message of its own, and the counter goes down again.
+        own.get_by_label(in_russian("What is blocking you today?")).fill("")
+        own.get_by_role("button", name=in_russian("Save blockers")).click()
+        expect(own.get_by_role("status")).to_have_text(in_russian("No blockers for today."))
+        expect(page.locator('[data-total="blockers"]')).to_have_text("2")
         assert page.evaluate("window.__marker") == "no reload"
     assert Notification.objects.filter(recipient=head, actor=specialist).count() == 1
 
@@ -253,3 +267,73 @@ def test_my_tasks_shows_25_a_section_and_show_more_appends_the_rest_in_place(
         expect(more).to_have_count(0)
         expect(page.get_by_test_id("count-overdue")).to_have_text("60")
         assert page.evaluate("window.__marker") == "no reload"
+
+
+def test_a_refused_move_request_keeps_what_was_typed_and_the_decision_says_which(
+    page: Page, live_server
+):
+    department = DepartmentFactory(slug="land", name_ru="Управление земельных отношений")
+    head_of(department, username="head.moves", password="demo")
+    specialist = UserFactory(
+        username="specialist.moves", password="demo", department=department, roles=[Role.SPECIALIST]
+    )
+    base = live_server.url
+    moment = coming_wednesday()
+    friday = moment.date() + dt.timedelta(days=2)
+    reason = "Ждём выписку из ЕГКН"
+    with time_machine.travel(moment, tick=True):
+        ensure_calendar(
+            start=moment.date() - dt.timedelta(days=7), end=friday + dt.timedelta(days=60)
+        )
+        task = services.create_task(
+            author=department.head,
+            title="Справка по аренде участка",
+            responsible=specialist,
+            deadline=services.deadline_from(moment.date()),
+        )
+        services.mark_notifications_read(user=specialist)  # the new task, seen already
+        sign_in(page, base, "specialist.moves")
+        page.goto(f"{base}/tasks/")
+        page.evaluate("window.__marker = 'no reload'")
+        row = page.locator(f"#task-{task.pk}")
+        row.get_by_role("link", name=in_russian("Ask to move the deadline")).click()
+        date = row.get_by_label(in_russian("New deadline"))
+        date.fill("2020-01-10")
+        row.get_by_label(in_russian("Time")).fill("15:00")
+        row.get_by_label(in_russian("Reason")).fill(reason)
+        row.get_by_role("button", name=in_russian("Send the request")).click()
+
+        # Refused: the reason is shown in the row, and what was typed is still there to correct.
+        refused = in_russian("The new deadline must be in the future.")
+        expect(row.get_by_role("alert")).to_have_text(refused)
+        expect(page.locator("#notifications")).to_contain_text(refused)
+        expect(date).to_have_value("2020-01-10")
+        expect(row.get_by_label(in_russian("Time"))).to_have_value("15:00")
+        expect(row.get_by_label(in_russian("Reason"))).to_have_value(reason)
+        assert serious_violations(page) == []
+        date.fill(friday.isoformat())
+        row.get_by_role("button", name=in_russian("Send the request")).click()
+        sent = in_russian("The request to move the deadline has been sent.")
+        expect(page.locator("#notifications")).to_contain_text(sent)
+        expect(row.get_by_role("alert")).to_have_count(0)
+        assert page.evaluate("window.__marker") == "no reload"
+
+        # The head refuses with a reason; the specialist's bell says so, and why.
+        sign_in(page, base, "head.moves")
+        page.goto(f"{base}/tasks/")
+        move = page.locator("#awaiting li", has_text=task.title)
+        move.get_by_placeholder(in_russian("Note (optional)")).fill("Срок установлен акимом")
+        move.get_by_role("button", name=in_russian("Refuse")).click()
+        expect(page.locator("#notifications")).to_contain_text(
+            in_russian("The decision has been saved.")
+        )
+        sign_in(page, base, "specialist.moves")
+        expect(page.locator("#bell-counter .badge")).to_have_text("1")
+        page.locator("#bell button").first.click()
+        line = page.locator("#bell-list li").first
+        expect(line).to_contain_text(in_russian("Deadline move refused"))
+        expect(line).to_contain_text("Причина: Срок установлен акимом")
+        expect(line.get_by_role("link", name=task.title)).to_be_visible()
+        page.goto(f"{base}/tasks/notifications/")
+        expect(page.get_by_role("main")).to_contain_text("Причина: Срок установлен акимом")
+        assert serious_violations(page) == []

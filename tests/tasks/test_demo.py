@@ -14,9 +14,11 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from akimat.calendar import add_working_days
 from akimat.models import CalendarDay, Department, User
 from tasks.models import (
     CLOSED_STATUSES,
+    DUE_SOON_WORKING_DAYS,
     OPEN_STATUSES,
     Absence,
     ChecklistItem,
@@ -212,7 +214,12 @@ def sections_by_the_rules(user: User, now: dt.datetime) -> dict[str, list[int]]:
     task's figures (`is_overdue`), its status and its deadline, in that order."""
     today = timezone.localdate(now)
     end_today = end_of(today)
-    end_week = end_of(week_bounds(today)[1])
+    # This week: to the Sunday of the next working day's week, and at least what is due soon.
+    week_end = max(
+        week_bounds(add_working_days(today, 0))[1],
+        add_working_days(today, DUE_SOON_WORKING_DAYS),
+    )
+    end_week = end_of(week_end)
     co_ids = Task.co_executors.through.objects.filter(user=user).values_list("task_id", flat=True)
     sections: dict[str, list[int]] = {k: [] for k in ("overdue", "today", "week", "later")}
     sections["handed_in"] = []

@@ -187,6 +187,26 @@ def test_includes_unread_notifications_since_the_previous_working_day(specialist
     assert "Чужое" not in body
 
 
+def test_a_notification_about_no_task_links_to_its_page(specialist, head):
+    """A score dispute's answer (sent by scores through `notify_people`) leads to the dispute."""
+    link = "/score/?date=2026-04-13#score-disputes"
+    Notification.objects.create(
+        recipient=specialist,
+        actor=head,
+        kind=Notification.Kind.DISPUTE_ANSWERED,
+        text="Проверил: балл верный",
+        link=link,
+        created_at=deadline_from(YESTERDAY, dt.time(10)),
+    )
+    send()
+    message = mail_to(specialist)
+    with translation.override("ru"):
+        kind = gettext("Dispute answered")
+    assert f"{kind} — {head}" in message.body
+    assert f"Проверил: балл верный\n  {BASE_URL}{link}\n" in message.body
+    assert f'href="{BASE_URL}{link}"' in html_of(message)
+
+
 def test_after_a_long_weekend_notifications_reach_back_to_the_last_working_day(specialist, head):
     # Thursday 26 March 2026 follows Nowruz (21-25 March): the working day before is Friday 20.
     notify(specialist, at=deadline_from(dt.date(2026, 3, 20), dt.time(15)), text="В пятницу")

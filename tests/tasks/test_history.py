@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from tasks import services
-from tasks.models import Absence, Attachment, ChecklistItem, Priority, Source, Task
-from tasks.timeline import build_timeline
+from tasks.models import Absence, Attachment, ChecklistItem, HandOver, Priority, Source, Task
+from tasks.selectors import build_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +247,7 @@ def test_the_history_speaks_kazakh(clock, task, head, specialist, colleague):
         acting=colleague,
     )
     later(clock, 5)
-    services.hand_over_to_acting(absence=absence, actor=head)
+    services.hand_over_to_acting(absence=absence, actor=head, scope=HandOver.Scope.ALL)
     later(clock, 6)
     edit(task, head, priority=Priority.URGENT, co_executors=[specialist])
     with translation.override("kk"):

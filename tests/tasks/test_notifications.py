@@ -12,7 +12,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tasks.context_processors import notifications as notifications_processor
+from akimat.navigation import header_widgets
+from tasks.bell import notifications as notifications_processor
 from tasks.models import Notification, Status, Task
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +294,25 @@ def test_bell_without_unread_has_no_badge(specialist):
 
 def test_bell_caps_a_large_count(specialist):
     assert ">99+</span>" in render_bell(specialist, 250)
+
+
+# --- the bell in the header, through akimat's registry ---------------------------------------
+
+
+def test_tasks_registers_the_bell_with_the_header():
+    assert "tasks/_bell.html" in [widget.template for widget in header_widgets()]
+
+
+def test_every_page_shows_the_bell_with_the_unread_count(client, specialist, head):
+    notify(specialist, actor=head)
+    notify(specialist, actor=head)
+    client.force_login(specialist)
+
+    html = client.get(reverse("home")).text
+
+    assert html.count('id="bell"') == 1
+    assert ">2</span>" in html
+
+
+def test_the_page_before_login_has_no_bell(client):
+    assert 'id="bell"' not in client.get(reverse("login")).text

@@ -1,5 +1,5 @@
 """One test per rule of the figures (tasks.models): each would fail if its rule broke, and each
-checks the pages' ORM form and the nightly SQL (akimat.scoring.person_figures) together."""
+checks the pages' ORM form and the nightly SQL (scores.scoring.person_figures) together."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from akimat import scoring
 from akimat.calendar import ensure_calendar
+from scores import scoring
 from tasks import services
 from tasks.models import ChecklistItem, Status, Task, done_on_time
 from tests.tasks.factories import TaskFactory

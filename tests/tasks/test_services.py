@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from akimat.calendar import ensure_calendar
+from akimat.versions import Conflict
 from tasks import services
 from tasks.models import Absence, DeadlineChange, Notification, Status, Task, done_on_time
 from tests.tasks.conftest import in_days
 from tests.tasks.factories import TaskFactory
+
+ALMATY = ZoneInfo("Asia/Almaty")
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +132,7 @@ def test_only_the_responsible_works_and_only_managers_decide(
 def test_a_stale_version_is_a_conflict_and_changes_nothing(task, specialist, head):
     seen = task.version
     services.start_task(task=task, actor=specialist, version=seen)
-    with pytest.raises(services.Conflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         services.cancel_task(task=task, actor=head, reason="Отмена", version=seen)
     assert conflict.value.current.status == Status.IN_PROGRESS
     task.refresh_from_db()
@@ -168,7 +173,41 @@ def test_refused_move_leaves_the_deadline(task, specialist, head):
     )
     task.refresh_from_db()
     assert task.deadline == old
-    assert Notification.objects.filter(recipient=specialist, kind="move_decided").exists()
+    assert Notification.objects.filter(recipient=specialist, kind="move_refused").exists()
+
+
+def _decided(task, specialist, head, *, approve, note):
+    change = services.request_deadline_move(
+        task=task,
+        actor=specialist,
+        new_deadline=services.deadline_from(dt.date(2026, 12, 10), dt.time(16)),
+        reason="Ждём ответа земельного кадастра",
+    )
+    services.decide_deadline_move(change=change, actor=head, approve=approve, note=note)
+    return Notification.objects.get(kind__in=["move_approved", "move_refused"])
+
+
+@pytest.mark.parametrize(
+    ("language", "approve", "note", "kind", "text"),
+    [
+        ("ru", True, "", "move_approved", "Новый срок: 10.12.2026 16:00."),
+        ("ru", True, "Не позже.", "move_approved", "Новый срок: 10.12.2026 16:00. Не позже."),
+        ("kk", True, "", "move_approved", "Жаңа мерзім: 10.12.2026 16:00."),
+        ("ru", False, "Срок по закону", "move_refused", "Причина: Срок по закону"),
+        ("kk", False, "Заң бойынша", "move_refused", "Себебі: Заң бойынша"),
+        ("ru", False, "", "move_refused", "Причина не указана."),
+        ("en", False, "", "move_refused", "No reason was given."),
+    ],
+)
+def test_a_decision_tells_the_requester_which_and_why_in_their_language(
+    task, specialist, head, language, approve, note, kind, text
+):
+    specialist.language = language
+    specialist.save(update_fields=["language"])
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=ALMATY), tick=False):
+        told = _decided(task, specialist, head, approve=approve, note=note)
+    assert (told.recipient, told.kind, told.actor, told.task) == (specialist, kind, head, task)
+    assert told.text == text
 
 
 def test_move_request_validates_the_new_date(task, specialist):
@@ -251,49 +290,3 @@ def test_visibility_by_role(task, head, specialist, outsider, deputy, methodolog
     assert set(Task.objects.visible_to(methodologist)) == {task, co}
     assert not Task.objects.visible_to(outsider).exists()
     assert not Task.objects.visible_to(receptionist).exists()
-
-
-# --- absences and recurring ---------------------------------------------------------------------
-
-
-def test_hand_over_to_acting_moves_open_tasks_only(task, head, specialist, department):
-    from tests.factories import UserFactory
-
-    acting = UserFactory(department=department, roles=["specialist"])
-    done = TaskFactory(author=head, responsible=specialist, status=Status.DONE)
-    absence = Absence.objects.create(
-        user=specialist,
-        kind="leave",
-        start=timezone.localdate(),
-        end=timezone.localdate(),
-        acting=acting,
-    )
-    assert services.hand_over_to_acting(absence=absence, actor=head) == 1
-    task.refresh_from_db()
-    done.refresh_from_db()
-    assert task.responsible == acting and done.responsible == specialist
-    assert "acting" in task.history.first().history_change_reason
-
-
-def test_admin_hands_over_open_tasks_in_one_step(client, task, specialist, department):
-    from akimat.models import User
-    from tests.factories import UserFactory
-
-    admin_user = User.objects.create_superuser("root", "root@akimat.example", "x")
-    acting = UserFactory(department=department, roles=["specialist"])
-    absence = Absence.objects.create(
-        user=specialist,
-        kind="trip",
-        start=timezone.localdate(),
-        end=timezone.localdate(),
-        acting=acting,
-    )
-    client.force_login(admin_user)
-    response = client.post(
-        "/admin/tasks/absence/",
-        {"action": "hand_over", "_selected_action": [absence.pk]},
-        follow=True,
-    )
-    assert response.status_code == 200
-    task.refresh_from_db()
-    assert task.responsible == acting

@@ -22,6 +22,7 @@ from tests.tasks.factories import TaskFactory
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,52 @@ def test_my_tasks_sorts_into_sections(client, head, specialist):
     assert sections["overdue"].rows == [overdue]
     assert later in sections["later"].rows
     assert 'data-testid="count-overdue">1<' in response.text
+
+
+@pytest.mark.parametrize(
+    ("moment", "week", "later"),
+    [
+        # Just after midnight on a Sunday: "this week" is the coming working week.
+        (dt.datetime(2026, 12, 6, 0, 30, tzinfo=ALMATY), [(7, True), (8, True), (13, False)], [14]),
+        # A Friday: what is due soon (Monday and Tuesday) is never "later".
+        (dt.datetime(2026, 12, 4, 10, 0, tzinfo=ALMATY), [(6, True), (7, True), (8, True)], [9]),
+        # A Wednesday: the rest of the week; next Monday is later.
+        (dt.datetime(2026, 12, 2, 10, 0, tzinfo=ALMATY), [(3, True), (4, True), (6, False)], [7]),
+    ],
+    ids=["sunday-night", "friday", "wednesday"],
+)
+def test_this_week_is_the_working_week_ahead_and_holds_what_is_due_soon(
+    client, head, specialist, moment, week, later
+):
+    """(day of December, due soon?) in "this week"; days of December in "later"."""
+    ensure_calendar(start=dt.date(2026, 1, 1), end=dt.date(2027, 12, 31))
+    with time_machine.travel(moment, tick=False):
+        due = {
+            day: TaskFactory(
+                author=head,
+                responsible=specialist,
+                deadline=moment.replace(day=day, hour=18, minute=30),
+            )
+            for day, _ in week
+        }
+        late = [
+            TaskFactory(
+                author=head,
+                responsible=specialist,
+                deadline=moment.replace(day=day, hour=18, minute=30),
+            )
+            for day in later
+        ]
+        client.force_login(specialist)
+        response = client.get(reverse("tasks:my-tasks"))
+    sections = response.context["sections"]
+    assert [(t.pk, t.due_soon) for t in sections["week"].rows] == [
+        (due[day].pk, soon) for day, soon in week
+    ]
+    assert sections["later"].rows == late
+    assert sections["today"].rows == []
+    assert f'data-testid="count-week">{len(week)}<' in response.text
+    assert f'data-testid="count-later">{len(later)}<' in response.text
 
 
 def test_my_tasks_shows_results_awaiting_my_acceptance(client, head, specialist, task):
@@ -245,20 +292,27 @@ def test_a_page_past_the_end(client, head, specialist, colleague, wednesday):
     assert fragment.status_code == 200 and fragment.text.strip() == ""
 
 
-def test_an_action_re_renders_my_tasks_at_the_first_pages_with_exact_counts(
+def test_an_action_answers_only_its_row_and_the_counters(
     client, head, specialist, colleague, wednesday
 ):
     client.force_login(specialist)
     fill_my_tasks(specialist, head, colleague, each=27, sections=("overdue",))
+    whole = client.get(reverse("tasks:my-tasks"), headers=HX)
     last = Task.objects.order_by("deadline", "pk").last()
     response = client.post(
         reverse("tasks:task-start", args=[last.pk]),
-        {"version": last.version, "from": "list"},
+        {"version": last.version, "from": "list", "section": "overdue"},
         headers=HX,
     )
-    assert response.text.lstrip().startswith('<div id="my-tasks">')
+    assert '<div id="my-tasks">' not in response.text
+    # The row in its new state, in place, and the counters: nothing else of the list.
+    assert task_rows(response) == 1
+    assert f'id="task-{last.pk}" hx-swap-oob="true"' in response.text
     assert 'data-testid="count-overdue">27<' in response.text
-    assert task_rows(response) == 25 and 'href="/tasks/?overdue_page=2#overdue"' in response.text
+    assert 'id="section-count-overdue" hx-swap-oob="true"' in response.text
+    assert "_page=2" not in response.text
+    # 27 overdue rows against one: a small fraction of the bytes the whole list took.
+    assert len(response.content) * 5 < len(whole.content)
     last.refresh_from_db()
     assert last.status == Status.IN_PROGRESS
 
@@ -322,15 +376,16 @@ def test_task_page_query_count_is_fixed(client, head, specialist, task, django_a
 # --- inline actions ------------------------------------------------------------------------------
 
 
-def test_start_inline_with_htmx_returns_my_tasks_and_a_toast(client, specialist, task):
+def test_start_inline_with_htmx_returns_the_row_and_a_toast(client, specialist, task):
     client.force_login(specialist)
     response = client.post(
         reverse("tasks:task-start", args=[task.pk]),
-        {"version": task.version, "from": "list"},
+        {"version": task.version, "from": "list", "section": "week"},
         headers=HX,
     )
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="my-tasks">')
+    assert '<div id="my-tasks">' not in response.text
+    assert f'<li class="list-group-item" id="task-{task.pk}"' in response.text
     assert json.loads(response["HX-Trigger"])["notify"]["level"] == "success"
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS
@@ -361,7 +416,7 @@ def test_an_action_form_loads_into_the_row_or_opens_as_a_page_without_javascript
     fragment = client.get(url, headers=HX)
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert fragment.text.strip().startswith(f'<form class="mt-2" method="post" action="{url}"')
-    assert 'hx-target="#my-tasks"' in fragment.text and "autofocus" in fragment.text
+    assert 'hx-swap="none"' in fragment.text and "autofocus" in fragment.text
     for action in ("task-move-request", "task-comment"):
         assert client.get(reverse(f"tasks:{action}", args=[task.pk]), headers=HX).status_code == 200
 
@@ -487,6 +542,45 @@ def test_move_request_and_decision_from_my_tasks(client, head, specialist, task)
     task.refresh_from_db()
     assert timezone.localdate(task.deadline).isoformat() == new_date
     assert timezone.localtime(task.deadline).time() == dt.time(18, 30)
+
+
+@pytest.mark.parametrize(
+    ("origin", "posted", "message"),
+    [
+        ("list", {"new_date": "2020-01-10", "new_time": "15:00"}, "позже текущего момента"),
+        ("detail", {"new_date": "2020-01-10", "new_time": "15:00"}, "позже текущего момента"),
+        ("list", {"new_date": "", "new_time": "15:00"}, "Обязательное поле"),
+    ],
+)
+def test_a_refused_move_request_keeps_what_was_typed(
+    client, specialist, task, origin, posted, message
+):
+    client.force_login(specialist)
+    url = reverse("tasks:task-move-request", args=[task.pk])
+    data = {**posted, "reason": "Ждём ответа <ГосАрхива>", "from": origin}
+    form_id = f"#move-form-{task.pk}-{origin}"
+    response = client.post(url, data, headers=HX)
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"])["notify"]["level"] == "danger"
+    # htmx puts the form back where it was, not the whole region.
+    assert (response["HX-Retarget"], response["HX-Reswap"], response["HX-Reselect"]) == (
+        form_id,
+        "outerHTML",
+        form_id,
+    )
+    assert response.text.lstrip().startswith(f'<form class="mt-2" id="{form_id[1:]}"')
+    assert f'value="{posted["new_date"]}"' in response.text
+    assert 'value="15:00"' in response.text
+    assert ">Ждём ответа &lt;ГосАрхива&gt;</textarea>" in response.text
+    assert message in response.text
+    assert f'name="from" value="{origin}"' in response.text
+
+    plain = client.post(url, data)
+    assert plain.status_code == 200
+    assert "<html" in plain.text and f'id="{form_id[1:]}"' in plain.text
+    assert ">Ждём ответа &lt;ГосАрхива&gt;</textarea>" in plain.text
+    assert message in plain.text
+    assert not DeadlineChange.objects.exists()
 
 
 def test_impossible_dates_are_refused(client, specialist, task):

@@ -1,0 +1,32 @@
+"""axe-core (Deque's accessibility engine, the copy shipped in the axe-playwright-python package)
+run on the page a browser test has open. One helper for every browser test that checks a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import axe_playwright_python
+
+AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+SERIOUS = ("serious", "critical")
+
+
+def serious_violations(page, *, exclude: tuple[str, ...] = ()) -> list[str]:
+    """The serious and critical violations axe finds on the open page, one line each (rule id, the
+    first offending element and axe's help text), empty when the page passes. `exclude` takes CSS
+    selectors of parts the page does not own (none today)."""
+    # Evaluated, not added as a <script>: the portal's Content-Security-Policy refuses inline
+    # scripts, and a test must not weaken it to look at the page.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async (exclude) => {
+            const context = exclude.length ? {exclude: exclude.map(s => [s])} : document;
+            return await axe.run(context, {resultTypes: ['violations']});
+        }""",
+        list(exclude),
+    )
+    return [
+        f"{v['id']}: {v['nodes'][0]['target']} — {v['help']} ({len(v['nodes'])} elements)"
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
