@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "plans",
     "reception",
     "appeals",
+    "meetings",
     "journal",
     "scores",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("reception/", include("reception.urls")),
     path("appeals/", include("appeals.urls")),
+    path("meetings/", include("meetings.urls")),
     path("journal/", include("journal.urls")),
     # The dashboard (dashboard/…) and My score (score/…), at the addresses they always had.
     path("", include("scores.urls")),

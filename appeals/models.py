@@ -193,7 +193,7 @@ class Topic(models.Model):
 
 
 class AppealCounter(models.Model):
-    """The last coupon number given in a year; see services._next_number."""
+    """The last coupon number given in a year; see akimat.counters.next_number."""
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     last = models.PositiveIntegerField(_("last number"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from akimat.calendar import add_working_days
 from akimat.change_reasons import with_data
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text, display_file_name
+from akimat.counters import next_number
 from akimat.identifiers import checked_identifier, validate_bin, validate_iin
 from akimat.models import Language, Role, User
 from appeals.models import (
@@ -37,6 +38,7 @@ from appeals.models import (
     TERM_WORKING_DAYS,
     TEXT_MAX_LENGTH,
     Appeal,
+    AppealCounter,
     AppealFile,
     Channel,
     Decision,
@@ -194,23 +196,6 @@ def _locked(appeal: Appeal) -> Appeal:
     )
 
 
-def _next_number(year: int) -> int:
-    """Take the next coupon number of the year.
-
-    The upsert locks the year's counter row until the surrounding transaction ends, so
-    concurrent registrations queue on it one by one, and a registration that fails later gives
-    its number back with the rollback: the numbers stay unique and gapless (as the tickets').
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO appeals_appealcounter (year, last) VALUES (%s, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last = appeals_appealcounter.last + 1 "
-            "RETURNING last",
-            [year],
-        )
-        return cursor.fetchone()[0]
-
-
 def _attach(appeal: Appeal, actor: User, uploads: Sequence[UploadedFile], role: str) -> None:
     if len(uploads) > FILES_MAX:
         raise ValidationError(
@@ -352,7 +337,7 @@ def register_appeal(
     dates = terms(received_at)
     appeal = Appeal(
         year=dates.registered_on.year,
-        number=_next_number(dates.registered_on.year),
+        number=next_number(AppealCounter, year=dates.registered_on.year),
         kind=kind,
         channel=channel,
         anonymous=anonymous,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import phonenumbers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from akimat.calendar import add_working_days
 from akimat.change_reasons import with_data
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text
+from akimat.counters import next_number
 from akimat.identifiers import checked_identifier, validate_bin, validate_iin
 from akimat.models import Language, User
 from reception.models import (
@@ -39,6 +40,7 @@ from reception.models import (
     Service,
     ServiceDocument,
     Shift,
+    TicketCounter,
     Visit,
     Visitor,
     VisitorKind,
@@ -149,23 +151,6 @@ def _locked(visit: Visit) -> Visit:
         .select_related("service__department", "visitor", "desk")
         .get(pk=visit.pk)
     )
-
-
-def _next_number(day: dt.date, prefix: str) -> int:
-    """Take the next ticket number for the day and prefix.
-
-    The upsert locks the counter row until the surrounding transaction ends, so concurrent
-    registrations queue on it one by one, and a registration that fails later gives its
-    number back with the rollback: the numbers stay unique and gapless.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO reception_ticketcounter (day, prefix, last) VALUES (%s, %s, 1) "
-            "ON CONFLICT (day, prefix) DO UPDATE SET last = reception_ticketcounter.last + 1 "
-            "RETURNING last",
-            [day, prefix],
-        )
-        return cursor.fetchone()[0]
 
 
 # --- registration ----------------------------------------------------------------------------
@@ -346,7 +331,7 @@ def register_visit(
             arrived_at=now,
         )
         # The number last: the counter row stays locked only for the insert that follows.
-        visit.number = _next_number(day, service.prefix)
+        visit.number = next_number(TicketCounter, day=day, prefix=service.prefix)
         visit._change_reason = gettext_noop("registered")
         visit._history_user = receptionist
         visit._history_date = now

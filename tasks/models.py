@@ -127,6 +127,7 @@ class Source(models.TextChoices):
     PLAN = "plan", _("12-week plan")
     RECEPTION = "reception", _("Reception case")
     APPEAL = "appeal", _("Appeal")
+    PROTOCOL = "protocol", _("Meeting protocol")
     INITIATIVE = "initiative", _("Own initiative")
 
 

@@ -1,0 +1,8 @@
+"""The meetings' pages, each group in its own view module: the register and a meeting's page,
+the protocol, the deputy's month with its visits, and the control of execution."""
+
+from __future__ import annotations
+
+app_name = "meetings"
+
+urlpatterns: list = []
