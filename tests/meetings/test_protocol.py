@@ -266,13 +266,13 @@ def test_who_sees_a_meeting(meeting):
 
 def test_the_register_refuses_bad_input_and_stores_nothing(meeting):
     chair = meeting.chair
-    base = dict(
-        kind="internal",
-        title="Планёрка",
-        starts_at=timezone.now(),
-        duration_minutes=30,
-        chair=chair,
-    )
+    base = {
+        "kind": "internal",
+        "title": "Планёрка",
+        "starts_at": timezone.now(),
+        "duration_minutes": 30,
+        "chair": chair,
+    }
     for bad, field in [
         ({"kind": "party"}, "kind"),
         ({"title": "Пла\x00нёрка"}, "title"),
