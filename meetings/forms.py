@@ -122,6 +122,8 @@ class RegisterFilterForm(PortalForm):
 class MeetingForm(PortalForm):
     """A meeting, new or edited; `visit` is the visit of the deputy's month it belongs to."""
 
+    # The edited meeting's last history record when the form was drawn (see views.register).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     visit = forms.ModelChoiceField(
         queryset=FieldVisit.objects.none(),
         required=False,
@@ -133,7 +135,7 @@ class MeetingForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices])
     title = forms.CharField(label=_("Subject"), max_length=TITLE_MAX_LENGTH)
     day = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
-    start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
+    start = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(
         label=_("Duration, minutes"),
         widget=forms.NumberInput(attrs={"min": 1, "max": DURATION_MAX_MINUTES}),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from akimat.cleaning import query_data, query_int
 from akimat.http import HtmxRequest, add_errors, first_error, serve_file
-from akimat.models import Department, User
+from akimat.models import User
 from akimat.once import AlreadySaved, already_saved, once
+from akimat.versions import Conflict
 from meetings import agenda, services
 from meetings.forms import (
     AgendaFilesForm,
@@ -153,9 +155,29 @@ def _create(request: HtmxRequest) -> HttpResponse:
     return TemplateResponse(request, FORM, {"form": form, "visit": form.cleaned_data.get("visit")})
 
 
+def _version(meeting: Meeting) -> int | None:
+    """The meeting's last history record: every save of the meeting writes one, so it changes
+    whenever somebody saves the meeting (the register's stand-in for a version column)."""
+    return meeting.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def _update(request: HtmxRequest, meeting: Meeting, form: MeetingForm) -> None:
+    """The edit, unless somebody saved the meeting after this form was drawn (Conflict)."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if _version(locked) != form.cleaned_data["version"]:
+            raise Conflict(locked)
+        services.update_meeting(
+            meeting=locked,
+            actor=request.user,
+            data=form.meeting_data(department=meeting.department),
+        )
+
+
 def _initial_from_meeting(meeting: Meeting) -> dict[str, object]:
     starts_at = timezone.localtime(meeting.starts_at)
     return {
+        "version": _version(meeting),
         "visit": meeting.field_visit_id,
         "kind": meeting.kind,
         "title": meeting.title,
@@ -184,16 +206,14 @@ def meeting_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     )
     if not services.can_edit(request.user, meeting):
         raise PermissionDenied
-    department: Department | None = meeting.department
     if request.method == "POST":
         form = MeetingForm(request.POST, user=request.user, current_visit=meeting.field_visit_id)
         if form.is_valid():
             try:
-                services.update_meeting(
-                    meeting=meeting,
-                    actor=request.user,
-                    data=form.meeting_data(department=department),
-                )
+                _update(request, meeting, form)
+            except Conflict as conflict:
+                messages.warning(request, str(conflict))
+                return HttpResponseRedirect(reverse("meetings:edit", args=[meeting.pk]))
             except ValidationError as error:
                 add_errors(form, error)
             else:

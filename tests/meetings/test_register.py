@@ -377,13 +377,39 @@ def test_the_chair_edits_the_meeting(client, head, specialist):
 
     response = client.post(
         reverse("meetings:edit", args=[meeting.pk]),
-        form_data(chair=head.pk, title="Новая тема", participants=[specialist.pk]),
+        form_data(
+            chair=head.pk,
+            title="Новая тема",
+            participants=[specialist.pk],
+            version=form.initial["version"],
+        ),
     )
     meeting.refresh_from_db()
     assert response["Location"] == meeting.get_absolute_url()
     assert meeting.title == "Новая тема" and list(meeting.participants.all()) == [specialist]
     assert not meeting.guests.exists()
     assert meeting.history.first().history_change_reason == "edited"
+
+
+def test_a_second_editor_is_told_and_overwrites_nothing(client, head, specialist):
+    meeting = MeetingFactory(chair=head, secretary=specialist, title="Тема")
+    edit = reverse("meetings:edit", args=[meeting.pk])
+    client.force_login(head)
+    stale = client.get(edit).context_data["form"].initial["version"]
+    client.force_login(specialist)
+    fresh = client.get(edit).context_data["form"].initial["version"]
+    assert stale == fresh
+    saved = client.post(edit, form_data(chair=head.pk, title="Секретаря", version=fresh))
+    assert saved.status_code == 302
+
+    client.force_login(head)
+    refused = client.post(edit, form_data(chair=head.pk, title="Председателя", version=stale))
+    meeting.refresh_from_db()
+    assert meeting.title == "Секретаря"
+    assert refused["Location"] == edit
+    page = client.get(edit)
+    assert "Это только что изменил другой сотрудник." in page.text
+    assert page.context_data["form"].initial["title"] == "Секретаря"
 
 
 def test_a_participant_may_see_but_not_edit(client, head, specialist):
@@ -408,9 +434,10 @@ def test_a_secretary_keeps_the_deputys_visit_when_editing(client, deputy, specia
     visit = FieldVisitFactory(deputy=deputy)
     meeting = MeetingFactory(chair=deputy, secretary=specialist, field_visit=visit)
     client.force_login(specialist)
+    edit = reverse("meetings:edit", args=[meeting.pk])
+    version = client.get(edit).context_data["form"].initial["version"]
     response = client.post(
-        reverse("meetings:edit", args=[meeting.pk]),
-        form_data(chair=deputy.pk, secretary=specialist.pk, visit=visit.pk),
+        edit, form_data(chair=deputy.pk, secretary=specialist.pk, visit=visit.pk, version=version)
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -504,3 +531,15 @@ def test_the_meetings_page_runs_the_same_queries_for_ten_times_the_people(
     assert len(small.context_data["participants"]) == 1
     assert len(large.context_data["participants"]) == 10
     assert len(large.context_data["agenda"]) == 10
+
+
+def test_a_kazakh_speaking_person_reads_the_register_and_the_form_in_kazakh(client, head):
+    head.language = "kk"
+    head.save(update_fields=["language"])
+    MeetingFactory(chair=head, kind=Kind.COLLEGIAL)
+    client.force_login(head)
+    register = client.get(LIST)
+    assert "Жиналыстар" in register.text and "Алқалық жиналыс" in register.text
+    refused = client.post(NEW, form_data(chair=head.pk, duration_minutes="0"))
+    assert errors(refused)["duration_minutes"] == ["Жиналыс 1 минуттан 720 минутқа дейін созылады."]
+    assert Meeting.objects.count() == 1
