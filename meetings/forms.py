@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -182,14 +182,24 @@ class MeetingForm(PortalForm):
     )
 
     def __init__(
-        self, *args: Any, user: User, current_visit: int | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        user: User,
+        current_visit: int | None = None,
+        current_district: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        # An edited meeting keeps its visit, whoever edits it.
+        # An edited meeting keeps its visit, whoever edits it, and its district, even one no
+        # longer in use.
         visits = visits_seen_by(user)
         if current_visit is not None:
             visits = visits | FieldVisit.objects.filter(pk=current_visit)
         model_choice_field(self, "visit").queryset = visits
+        if current_district is not None:
+            model_choice_field(self, "district").queryset = District.objects.filter(
+                Q(is_active=True) | Q(pk=current_district)
+            )
         for name in ("chair", "secretary", "participants"):
             field = model_choice_field(self, name)
             field.queryset = active_people()

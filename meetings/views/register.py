@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -207,7 +207,12 @@ def meeting_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     if not services.can_edit(request.user, meeting):
         raise PermissionDenied
     if request.method == "POST":
-        form = MeetingForm(request.POST, user=request.user, current_visit=meeting.field_visit_id)
+        form = MeetingForm(
+            request.POST,
+            user=request.user,
+            current_visit=meeting.field_visit_id,
+            current_district=meeting.district_id,
+        )
         if form.is_valid():
             try:
                 _update(request, meeting, form)
@@ -224,6 +229,7 @@ def meeting_edit(request: HtmxRequest, pk: int) -> HttpResponse:
             initial=_initial_from_meeting(meeting),
             user=request.user,
             current_visit=meeting.field_visit_id,
+            current_district=meeting.district_id,
         )
     return TemplateResponse(
         request, FORM, {"form": form, "meeting": meeting, "visit": meeting.field_visit}
@@ -300,11 +306,13 @@ def agenda_add(request: HtmxRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, DETAIL, _detail_context(request, meeting, form))
 
 
-def _item(request: HtmxRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem]:
+def _item(request: HtmxRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem | None]:
+    """The meeting the person may edit and its item; None when the item is gone (a second click
+    of "Remove")."""
     meeting = _meeting(request, pk)
     if not services.can_edit(request.user, meeting):
         raise PermissionDenied
-    return meeting, get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    return meeting, AgendaItem.objects.filter(pk=item_pk, meeting=meeting).first()
 
 
 @require_POST
@@ -312,6 +320,8 @@ def _item(request: HtmxRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaI
 def agenda_remove(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting, item = _item(request, pk, item_pk)
     try:
+        if item is None:
+            raise ValidationError(_("This item is no longer on the agenda."))
         agenda.remove_item(item=item, actor=request.user)
     except ValidationError as error:
         messages.error(request, first_error(error))
@@ -324,6 +334,8 @@ def agenda_remove(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 def agenda_files(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting, item = _item(request, pk, item_pk)
+    if item is None:
+        raise Http404
     form = AgendaFilesForm(request.POST, request.FILES)
     try:
         if not form.is_valid():

@@ -227,6 +227,32 @@ def test_a_head_creates_a_meeting_with_participants_and_guests(client, head, spe
     assert "20.11.2026 15:00–15:45" in page.text
 
 
+def test_the_form_runs_the_same_queries_for_ten_times_the_people(
+    client, head, django_assert_num_queries
+):
+    # session, user, roles; the chair, secretary and participants choices; the active
+    # districts; the bell's count
+    client.force_login(head)
+    UserFactory(department=head.department)
+    with django_assert_num_queries(8):
+        small = client.get(NEW)
+    UserFactory.create_batch(9, department=head.department)
+    with django_assert_num_queries(8):
+        large = client.get(NEW)
+    assert small.text.count("<option") + 27 == large.text.count("<option")
+
+
+def test_an_edited_meeting_keeps_a_district_no_longer_in_use(client, head):
+    district = DistrictFactory(is_active=False)
+    meeting = MeetingFactory(chair=head, district=district)
+    edit = reverse("meetings:edit", args=[meeting.pk])
+    client.force_login(head)
+    version = client.get(edit).context_data["form"].initial["version"]
+    response = client.post(edit, form_data(chair=head.pk, district=district.pk, version=version))
+    assert response.status_code == 302
+    assert client.get(NEW).context_data["form"].fields["district"].queryset.count() == 0
+
+
 def test_the_new_form_defaults_the_chair_to_the_person(client, head):
     client.force_login(head)
     form = client.get(NEW).context_data["form"]

@@ -173,6 +173,10 @@ def test_an_item_is_removed_with_its_materials_and_kept_in_history(client, meeti
         "removed from the agenda"
     )
     assert "Вопрос исключён из повестки дня." in client.get(response["Location"]).text
+    again = client.post(reverse("meetings:agenda-remove", args=[meeting.pk, item.pk]), follow=True)
+    assert again.status_code == 200
+    assert "Этого вопроса уже нет в повестке дня." in again.text
+    assert AgendaItem.history.filter(id=item.pk, history_type="-").count() == 1
 
 
 def test_materials_are_added_to_an_item(client, meeting, head):
