@@ -71,6 +71,11 @@ MENU = [
             }
         ),
     ),
+    MenuItem(
+        pgettext_lazy("menu", "Meetings"),
+        "meetings:list",
+        frozenset({Role.SPECIALIST, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN}),
+    ),
     # The specialists and heads read the entries shared with their directorate.
     MenuItem(
         pgettext_lazy("menu", "Logbook"), "journal:day", frozenset({*_WATCHERS, Role.SPECIALIST})

@@ -117,7 +117,7 @@ def test_a_heads_sections_stand_on_one_line_and_the_board_is_the_current_one(
     _open(page, demo["base"] + demo["board"])
     expect(page.locator("html")).to_have_attribute("lang", language)
     sections = page.locator("#main-nav .navbar-nav .nav-link")
-    expect(sections).to_have_count(12)
+    expect(sections).to_have_count(13)
     for link in sections.all():
         expect(link).to_be_visible()
     assert _menu_rows(page) == 1
