@@ -88,6 +88,18 @@ def test_the_chair_writes_signs_and_the_tasks_reach_the_responsible(page: Page, 
     expect(page.get_by_test_id("print-links")).to_contain_text("Қазақша")
     assert serious_violations(page) == []
 
+    # The chair cancels the third decision by an amendment: struck through, with its number.
+    page.get_by_test_id("amend-link").click()
+    page.get_by_label("Решение отменено").check()
+    third = protocol.decisions.get(position=3)
+    page.get_by_label("Решение", exact=True).select_option(str(third.pk))
+    page.get_by_label("Причина").fill("Встреча с родителями уже проведена")
+    assert serious_violations(page) == []
+    page.get_by_test_id("amend").click()
+    expect(page.get_by_text("Изменение № 1 внесено.")).to_be_visible()
+    expect(page.get_by_test_id("cancelled")).to_have_text("отменено изменением № 1")
+    expect(page.get_by_test_id("task-status").nth(2)).to_have_text("Отменена")
+
     # The responsible person's My tasks.
     sign_in(page, base, "specialist.protocol")
     page.goto(f"{base}/tasks/")
