@@ -357,11 +357,12 @@ def sign_off(*, protocol: Protocol, actor: User) -> Protocol:
     for decision in decisions:
         problems |= _check_ready(decision, now)
     if problems:
+        # Keyed by the decision's position, so the editor shows each next to its decision.
         raise ValidationError(
-            [
-                _("Decision %(position)s: %(problems)s.") % {"position": p, "problems": text}
+            {
+                p: _("Decision %(position)s: %(problems)s.") % {"position": p, "problems": text}
                 for p, text in problems.items()
-            ]
+            }
         )
     protocol.year = timezone.localdate(now).year
     protocol.number = next_number(ProtocolCounter, year=protocol.year)
