@@ -106,7 +106,7 @@ def test_a_visit_planned_yesterday_and_not_held_is_flagged(client, deputy, distr
     client.force_login(deputy)
     response = client.get(MONTH)
     assert shown_visits(response) == {late.pk: "late", held.pk: "held", today.pk: "planned"}
-    assert "не проведён в срок" in response.content.decode()
+    assert "не состоялся в срок" in response.content.decode()
     calendar_cell = response.content.decode().split(f'data-date="{YESTERDAY.isoformat()}"')[1]
     assert "visit-late" in calendar_cell.split("</td>")[0]
 
