@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings import services
 from meetings.models import Amendment, Decision, Meeting, Protocol, ProtocolCounter
@@ -18,6 +18,13 @@ from tests.factories import DepartmentFactory, UserFactory, head_of
 from tests.meetings.factories import MeetingFactory, decision, signed_protocol
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The rules' messages are read in English (the msgids), whatever the catalogues say."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
