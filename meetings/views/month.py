@@ -232,12 +232,16 @@ def visit_hold(request: HtmxRequest, pk: int) -> HttpResponse:
     form = HoldForm(request.POST)
     if form.is_valid():
         try:
-            visits.hold_visit(
-                actor=request.user,
-                visit=visit,
-                held_on=form.cleaned_data["held_on"],
-                assessment=form.cleaned_data["assessment"],
-            )
+            with once(request) as submission:
+                visits.hold_visit(
+                    actor=request.user,
+                    visit=visit,
+                    held_on=form.cleaned_data["held_on"],
+                    assessment=form.cleaned_data["assessment"],
+                )
+                submission.location = visit.get_absolute_url()
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=visit.get_absolute_url())
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -257,9 +261,13 @@ def visit_reschedule(request: HtmxRequest, pk: int) -> HttpResponse:
     form = RescheduleForm(request.POST)
     if form.is_valid():
         try:
-            visits.reschedule_visit(
-                actor=request.user, visit=visit, planned_on=form.cleaned_data["planned_on"]
-            )
+            with once(request) as submission:
+                visits.reschedule_visit(
+                    actor=request.user, visit=visit, planned_on=form.cleaned_data["planned_on"]
+                )
+                submission.location = visit.get_absolute_url()
+        except AlreadySaved as repeat:
+            return already_saved(request, repeat, redirect_to=visit.get_absolute_url())
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -356,13 +356,17 @@ def test_a_visit_is_moved_until_it_is_held(client, deputy, visit):
 # --- holding -----------------------------------------------------------------------------------
 
 
-def test_the_deputy_marks_the_visit_held_with_an_assessment(client, deputy, visit):
+def test_the_deputy_marks_the_visit_held_with_an_assessment_once(client, deputy, visit):
     client.force_login(deputy)
-    response = client.post(
-        reverse("meetings:visit-hold", args=[visit.pk]),
-        {"held_on": TODAY.isoformat(), "assessment": "Работа района удовлетворительна."},
-    )
-    assert response["Location"] == visit.get_absolute_url()
+    data = {
+        "held_on": TODAY.isoformat(),
+        "assessment": "Работа района удовлетворительна.",
+        "once": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("meetings:visit-hold", args=[visit.pk]), data)
+    again = client.post(reverse("meetings:visit-hold", args=[visit.pk]), data)
+    assert response["Location"] == again["Location"] == visit.get_absolute_url()
+    assert visit.history.filter(history_change_reason="held").count() == 1
     page = client.get(visit.get_absolute_url()).content.decode()
     assert "Работа района удовлетворительна." in page
     assert 'data-testid="visit-held"' in page and 'data-testid="action-hold"' not in page
@@ -560,3 +564,42 @@ def test_bad_sites_are_refused(client, deputy, visit, change, field):
     response = client.post(reverse("meetings:visit-site-add", args=[visit.pk]), site_data(**change))
     assert field in errors(response)
     assert not ProblemSite.objects.exists()
+
+
+def _receive_and_record(count: int, deputy, visit, service) -> None:
+    for n in range(count):
+        visits.receive_resident(
+            actor=deputy,
+            visit=visit,
+            service=service,
+            kind="citizen",
+            consent=True,
+            full_name=f"Житель Номер {n}",
+            purpose="Освещение улицы",
+            outcome="consultation",
+        )
+        visits.add_problem_site(
+            actor=deputy,
+            visit=visit,
+            name=f"Объект {n}",
+            photos=[SimpleUploadedFile(f"photo{n}.png", PNG)],
+        )
+
+
+def test_the_visit_page_costs_the_same_queries_at_one_and_ten_residents_and_sites(
+    client, deputy, visit, service, settings, tmp_path, django_assert_num_queries
+):
+    # session, user, roles; the visit (with its district and deputy); its meetings; the
+    # residents' count and page (with their visitors and services); the sites and their
+    # photos; the bell
+    settings.MEDIA_ROOT = tmp_path
+    MeetingFactory(field_visit=visit)
+    client.force_login(deputy)
+    _receive_and_record(1, deputy, visit, service)
+    with django_assert_num_queries(10):
+        small = client.get(visit.get_absolute_url())
+    _receive_and_record(9, deputy, visit, service)
+    with django_assert_num_queries(10):
+        large = client.get(visit.get_absolute_url())
+    assert small.context["page"].paginator.count == 1 and len(small.context["sites"]) == 1
+    assert large.context["page"].paginator.count == 10 and len(large.context["sites"]) == 10
