@@ -3,11 +3,12 @@ the protocol, the deputy's month with its visits, and the control of execution."
 
 from __future__ import annotations
 
-from meetings.views import protocol, register
+from meetings.views import month, protocol, register
 
 app_name = "meetings"
 
 urlpatterns: list = [
     *register.urlpatterns,
     *protocol.urlpatterns,
+    *month.urlpatterns,
 ]

@@ -22,7 +22,7 @@ from akimat.change_reasons import with_data
 from akimat.cleaning import NUL, NUL_MESSAGE, clean_text
 from akimat.counters import next_number
 from akimat.identifiers import checked_identifier, validate_bin, validate_iin
-from akimat.models import Language, User
+from akimat.models import Language, Role, User
 from reception.models import (
     ACTIVE_STATUSES,
     NAME_MAX_LENGTH,
@@ -103,6 +103,20 @@ def _clean_text(raw: str, *, field: str, limit: int) -> str:
             {field: _("At most %(limit)s characters, please.") % {"limit": limit}}
         )
     return text
+
+
+def _require_consent(*, personal: bool, consent: bool) -> None:
+    """No personal data is stored without the visitor's consent."""
+    if personal and not consent:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "Without the visitor's consent no personal data may be stored. Tick the "
+                    "consent, or clear the name, IIN, phone and organisation to issue an "
+                    "anonymous ticket."
+                )
+            }
+        )
 
 
 def closure_today(service: Service, day: dt.date) -> Closure | None:
@@ -289,16 +303,8 @@ def register_visit(
     phone = normalise_phone(phone)
     purpose = _clean_text(purpose, field="purpose", limit=PURPOSE_MAX_LENGTH)
     personal = any((full_name, iin, phone, organisation_name, bin_))
-    if visitor is None and personal and not consent:
-        raise ValidationError(
-            {
-                "consent": _(
-                    "Without the visitor's consent no personal data may be stored. Tick the "
-                    "consent, or clear the name, IIN, phone and organisation to issue an "
-                    "anonymous ticket."
-                )
-            }
-        )
+    if visitor is None:
+        _require_consent(personal=personal, consent=consent)
     _require_open(service, day)
     with transaction.atomic():
         organisation = None
@@ -336,6 +342,98 @@ def register_visit(
         visit._history_user = receptionist
         visit._history_date = now
         visit.save()
+    return visit
+
+
+# Outcomes of a resident received in person: a follow-up case ("needs documents") belongs to
+# the desk, where the documents are ticked off as the visitor brings them.
+IN_PERSON_OUTCOMES = (Outcome.RESOLVED, Outcome.CONSULTATION, Outcome.REDIRECTED)
+
+
+def receive_in_person(
+    *,
+    official: User,
+    service: Service,
+    kind: str,
+    consent: bool,
+    purpose: str,
+    outcome: str = Outcome.CONSULTATION,
+    full_name: str = "",
+    iin: str = "",
+    phone: str = "",
+    language: str = Language.RU,
+    now: dt.datetime | None = None,
+) -> Visit:
+    """A resident received in person by an official away from the desk (a deputy's reception
+    day, a district visit): no queue, no call; the visit is recorded served and finished by the
+    official, with its line in the contact log. The visitor is found or registered by IIN with
+    consent exactly as at the desk: without consent nothing identifying is kept.
+
+    The service is chosen by whoever records the visit (what the resident asked about, from
+    the admin's catalogue): it says which directorate's contact log and statistics the visit
+    belongs to, as a desk visit's service does. The number is the next of that service's
+    ticket counter for the day, so numbers stay unique and gapless across the desk and these
+    visits without a second counter; it is never called in the hall (the visit is never
+    waiting), and with no call its minutes stay out of the hall's waiting figures."""
+    if not official.is_active or not (serves_visitors(official) or official.has_role(Role.DEPUTY)):
+        raise PermissionDenied(_("Only the deputy or staff of a directorate receive residents."))
+    now = now or timezone.now()
+    if kind not in VisitorKind.values:
+        raise ValidationError({"kind": _("Choose who the visitor comes as.")})
+    if outcome not in IN_PERSON_OUTCOMES:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if language not in Language.values:
+        language = Language.RU
+    if not service.is_active:
+        raise ValidationError(
+            {"service": _("This service is no longer offered. Choose another one.")}
+        )
+    full_name = _clean_name(full_name, field="full_name")
+    iin = checked_identifier(iin, validate_iin, field="iin")
+    phone = normalise_phone(phone)
+    purpose = _clean_text(purpose, field="purpose", limit=PURPOSE_MAX_LENGTH).strip()
+    if not purpose:
+        raise ValidationError({"purpose": _("Write what the resident asked.")})
+    personal = any((full_name, iin, phone))
+    _require_consent(personal=personal, consent=consent)
+    day = timezone.localdate(now)
+    with transaction.atomic():
+        visitor = None
+        if personal:
+            visitor = _visitor(
+                actor=official,
+                visitor=None,
+                full_name=full_name,
+                iin=iin,
+                phone=phone,
+                language=language,
+                organisation=None,
+                now=now,
+            )
+        visit = Visit(
+            day=day,
+            prefix=service.prefix,
+            service=service,
+            department_id=service.department_id,
+            visitor=visitor,
+            organisation=visitor.organisation if visitor is not None else None,
+            kind=kind,
+            language=language,
+            purpose=purpose,
+            registered_by=official,
+            official=official,
+            status=VisitStatus.DONE,
+            outcome=outcome,
+            arrived_at=now,
+            started_at=now,
+            finished_at=now,
+        )
+        visit.number = next_number(TicketCounter, day=day, prefix=service.prefix)
+        visit._change_reason = gettext_noop("received in person outside the desk")
+        visit._history_user = official
+        visit._history_date = now
+        visit.save()
+        _log_contact(visit, official, outcome, now)
     return visit
 
 
