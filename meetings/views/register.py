@@ -261,9 +261,11 @@ def _detail_context(
 
 def _meeting(request: HtmxRequest, pk: int) -> Meeting:
     return get_object_or_404(
-        _visible(request.user).select_related(
-            "chair", "secretary", "district", "department", "field_visit__district"
-        ),
+        _visible(request.user)
+        .select_related(
+            "chair", "secretary", "district", "department", "field_visit__district", "protocol"
+        )
+        .prefetch_related("protocol__decisions"),
         pk=pk,
     )
 
