@@ -3,6 +3,10 @@ the protocol, the deputy's month with its visits, and the control of execution."
 
 from __future__ import annotations
 
+from meetings.views import control
+
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *control.urlpatterns,
+]
