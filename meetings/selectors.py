@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
     Case,
@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from akimat.models import Role, User
 from meetings.models import Protocol
@@ -182,6 +183,20 @@ def signed_in(protocols: QuerySet[Protocol], month: dt.date) -> QuerySet[Protoco
 # --- the month's protocols and the chairs ------------------------------------------------------
 
 
+class _Paginator(Paginator):
+    """A paginator of grouped figures that counts its rows on the protocols (an index scan), not
+    by running the aggregation twice: every signed protocol has its decisions' tasks (the
+    sign-off makes them and nothing deletes them), so the groups are as many."""
+
+    def __init__(self, rows: QuerySet[Task, Any], count: QuerySet[Any]) -> None:
+        super().__init__(rows, PAGE_SIZE)
+        self._counted = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted.count()
+
+
 @dataclass(frozen=True)
 class ProtocolRow:
     protocol: Protocol
@@ -202,6 +217,11 @@ def protocol_figures(protocols: QuerySet[Protocol], at: dt.datetime) -> QuerySet
         .annotate(rank=_rank())
         .order_by("rank", "-overdue", "-signed_at", "-protocol")
     )
+
+
+def protocol_page(protocols: QuerySet[Protocol], at: dt.datetime, number: int | None) -> Page[Any]:
+    """A page of `protocol_figures` (two queries: the protocols' count, the page's figures)."""
+    return _Paginator(protocol_figures(protocols, at), protocols).get_page(number)
 
 
 def protocol_rows(page: Page[Any]) -> list[ProtocolRow]:
@@ -237,6 +257,12 @@ def chair_figures(protocols: QuerySet[Protocol], at: dt.datetime) -> QuerySet[Ta
         )
         .order_by("-overdue", "-open_all", "chair")
     )
+
+
+def chair_page(protocols: QuerySet[Protocol], at: dt.datetime, number: int | None) -> Page[Any]:
+    """A page of `chair_figures` (two queries: the chairs' count, the page's figures)."""
+    chairs = protocols.order_by().values("meeting__chair").distinct()
+    return _Paginator(chair_figures(protocols, at), chairs).get_page(number)
 
 
 def chair_rows(page: Page[Any]) -> list[ChairRow]:

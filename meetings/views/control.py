@@ -55,12 +55,8 @@ def control(request: HtmxRequest) -> HttpResponse:
     today = timezone.localdate(now)
     month, month_error = _month(query_text(request, "month", max_length=7), today)
     protocols = selectors.signed_in(selectors.followed_protocols(request.user), month)
-    page = Paginator(selectors.protocol_figures(protocols, now), selectors.PAGE_SIZE).get_page(
-        query_int(request, "page")
-    )
-    chairs = Paginator(selectors.chair_figures(protocols, now), selectors.PAGE_SIZE).get_page(
-        query_int(request, "chairs")
-    )
+    page = selectors.protocol_page(protocols, now, query_int(request, "page"))
+    chairs = selectors.chair_page(protocols, now, query_int(request, "chairs"))
     context = {
         "month": month,
         "month_error": month_error,
