@@ -45,7 +45,8 @@ from tasks.models import OPEN_STATUSES, Status, Task, done_on_time, overdue_at
 
 # The colours of a protocol, in the order the month's list shows them.
 RED, AMBER, GREEN = "red", "amber", "green"
-RANKS = {0: RED, 1: AMBER, 2: GREEN}
+# A protocol whose every decision is cancelled: nothing to do, nothing done; listed last.
+GREY = "grey"
 PAGE_SIZE = 20
 DECISIONS_PAGE_SIZE = 50
 SECONDS_PER_DAY = 86_400.0
@@ -94,11 +95,12 @@ def _figures(at: dt.datetime) -> dict[str, Any]:
 
 
 def _rank() -> Case:
-    """Red (any overdue) 0, amber (any open) 1, green 2."""
+    """Red (any overdue) 0, amber (any open) 1, green (all done) 2, grey (all cancelled) 3."""
     return Case(
         When(overdue__gt=0, then=Value(0)),
         When(open_all__gt=0, then=Value(1)),
-        default=Value(2),
+        When(done__gt=0, then=Value(2)),
+        default=Value(3),
         output_field=IntegerField(),
     )
 
@@ -148,7 +150,9 @@ class Counts:
     def colour(self) -> str:
         if self.overdue:
             return RED
-        return AMBER if self.open_all else GREEN
+        if self.open_all:
+            return AMBER
+        return GREEN if self.total else GREY
 
 
 # --- the scope ---------------------------------------------------------------------------------
