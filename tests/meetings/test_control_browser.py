@@ -50,11 +50,14 @@ def test_the_protocols_control_turns_green_as_the_decisions_are_accepted(
     tasks = {d.position: d.task for d in protocol.decisions.select_related("task")}
     pinned_clock.shift(dt.timedelta(days=2))  # the first decision's deadline has passed
 
+    page.set_viewport_size({"width": 1366, "height": 768})
     sign_in(page, live_server.url, "head.construction")
     page.goto(f"{live_server.url}{reverse('meetings:control')}")
     row = page.locator(f'tr[data-protocol="{protocol.pk}"]')
     expect(row).to_contain_text("О ходе ремонта школ района")
     expect(row.get_by_test_id("colour")).to_have_text("Есть просроченные решения")
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     row.get_by_role("link", name=f"№ {protocol.code}").click()
 
     banner = page.get_by_test_id("banner")
