@@ -276,10 +276,20 @@ class Source(models.TextChoices):
     """Where an indicator's readings come from."""
 
     MANUAL = "manual", _("Entered by hand")
-    MEETINGS = "meetings", _("Internal meetings per week (meeting entries)")
-    MEETING_HOURS = "meeting_hours", _("Meeting hours per week (meeting entries)")
+    MEETINGS = (
+        "meetings",
+        _("Internal meetings per week (the meeting register, the logbook's entries before it)"),
+    )
+    MEETING_HOURS = (
+        "meeting_hours",
+        _("Meeting hours per week (the meeting register, the logbook's entries before it)"),
+    )
     APPROVAL_HOURS = "approval_hours", _("Average approval time, hours (tasks)")
     ON_TIME = "on_time", _("Share of tasks done on time, % (tasks)")
+    PROTOCOL_DAYS = (
+        "protocol_days",
+        _("Days from a protocol's sign-off to its decisions' acceptance (protocols)"),
+    )
 
 
 class Indicator(models.Model):

@@ -3,7 +3,7 @@ the protocol, the deputy's month with its visits, and the control of execution."
 
 from __future__ import annotations
 
-from meetings.views import month, protocol, register
+from meetings.views import control, month, protocol, register
 
 app_name = "meetings"
 
@@ -11,4 +11,5 @@ urlpatterns: list = [
     *register.urlpatterns,
     *protocol.urlpatterns,
     *month.urlpatterns,
+    *control.urlpatterns,
 ]
