@@ -165,7 +165,9 @@ class _Hall:
             else ExpressionWrapper(Q(department__in=departments), output_field=BooleanField())
         )
         visits = Visit.objects.filter(day=day, service=OuterRef("pk")).order_by()
-        done = visits.filter(status=VisitStatus.DONE).values("service")
+        # Served at a desk: a resident received in person away from it (a deputy's reception
+        # day, reception.services.receive_in_person) is no sample of the desk's service time.
+        done = visits.filter(status=VisitStatus.DONE, desk__isnull=False).values("service")
         rows = (
             Service.objects.select_related("department")
             .annotate(

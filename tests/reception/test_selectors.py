@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reception import services
-from reception.models import Outcome, VisitStatus
+from reception.models import Outcome, TicketCounter, VisitStatus
 from reception.selectors import directorate_queues, now_called, ticket_estimate, wait_minutes
 from tests.factories import UserFactory
 from tests.reception.factories import (
@@ -38,6 +38,7 @@ def _done(service, minutes: int, official) -> None:
         status=VisitStatus.DONE,
         outcome=Outcome.RESOLVED,
         official=official,
+        desk=DeskFactory(),
         arrived_at=start - dt.timedelta(minutes=5),
         first_called_at=start,
         called_at=start,
@@ -66,6 +67,17 @@ def test_a_ticket_behind_five_people_with_two_desks_and_twelve_minute_services(s
     estimate = ticket_estimate(mine)
     assert (estimate.ahead, estimate.desks, estimate.average_service) == (5, 2, 12.0)
     assert estimate.minutes == 30
+    # A resident the deputy received in person away from the desk (no service time at a desk)
+    # is no sample of the desk's average. (The factory's tickets bypass the day's counter.)
+    TicketCounter.objects.create(day=mine.day, prefix=service.prefix, last=1_000)
+    services.receive_in_person(
+        official=UserFactory(roles=["deputy"]),
+        service=service,
+        kind="citizen",
+        consent=False,
+        purpose="Вопрос на выездном приёме",
+    )
+    assert ticket_estimate(mine).average_service == 12.0
 
 
 @time_machine.travel(MIDDAY, tick=True)
