@@ -15,8 +15,8 @@ its sign-off numbers it and makes every decision a task at that moment, a task i
 in and accepted later, by the people the services require). What happens today goes through the
 services themselves: one protocol of yesterday's meeting is signed off now (`sign_off`), a draft
 is written now (`save_draft`), and the two amendments — a decision cancelled, a deadline changed —
-are made now (`amend`). The residents are registered through `reception.services.register_visit`
-at the moment they came.
+are made now (`amend`). The residents are the reception's records made by
+`reception.services.receive_in_person` at the moment they came.
 
 The article's figures stay as `tasks.demo` pins them: the demo logins of agriculture get no
 decision.
@@ -55,8 +55,7 @@ from meetings.models import (
     ResidentReceived,
 )
 from reception import services as reception_services
-from reception.models import ContactLog, Outcome, Service, VisitorKind, VisitStatus
-from reception.services import FINISHED
+from reception.models import Outcome, Service, VisitorKind
 from tasks.models import Source, Task
 from tasks.models import Status as TaskStatus
 from tasks.services import deadline_from
@@ -623,39 +622,24 @@ def _held_day(calendar: _Calendar) -> int:
     return min(calendar.offset(day), -4)
 
 
-def _receive(
-    visit: FieldVisit, receptionist: User, moment: dt.datetime, resident: _Resident
-) -> ResidentReceived:
-    """A resident received by the deputy on the visit: a reception visit record (personal data
-    only with consent), served by the deputy, and its contact log."""
+def _receive(visit: FieldVisit, moment: dt.datetime, resident: _Resident) -> ResidentReceived:
+    """A resident received by the deputy on the visit, as `meetings.visits.receive_resident`
+    leaves it at `moment`: the reception's record made by `receive_in_person` (personal data
+    only with consent; served by the deputy, with its contact log), linked to the visit."""
     name, iin, phone, slug, purpose, outcome = resident
     service = Service.objects.filter(department__slug=slug, is_active=True).order_by("position")[0]
-    record = reception_services.register_visit(
-        receptionist=receptionist,
+    record = reception_services.receive_in_person(
+        official=visit.deputy,
         service=service,
         kind=VisitorKind.CITIZEN,
         consent=bool(name),
+        purpose=purpose,
+        outcome=outcome,
         full_name=name,
         iin=iin,
         phone=phone,
-        purpose=purpose,
         now=moment,
     )
-    deputy = visit.deputy
-    record.status, record.outcome, record.official = VisitStatus.DONE, outcome, deputy
-    record.first_called_at = record.called_at = moment + dt.timedelta(minutes=2)
-    record.calls = 1
-    record.started_at = moment + dt.timedelta(minutes=3)
-    record.finished_at = moment + dt.timedelta(minutes=15)
-    fields = ["status", "outcome", "official", "first_called_at", "called_at", "calls",
-              "started_at", "finished_at"]  # fmt: skip
-    _record(record, at=record.finished_at, by=deputy, reason=FINISHED[outcome], fields=fields)
-    ContactLog.objects.create(
-        visit=record, ticket=record.ticket, official=deputy, visitor=record.visitor,
-        organisation=record.organisation, service=service, department_id=record.department_id,
-        desk=None, kind=record.kind, purpose=record.purpose, started_at=record.started_at,
-        ended_at=record.finished_at, outcome=outcome, recorded_at=record.finished_at,
-    )  # fmt: skip
     return ResidentReceived.objects.create(visit=visit, reception_visit=record)
 
 
@@ -667,12 +651,12 @@ def _field_visit(
         deputy=deputy, kind=kind, district=district, sphere=sphere, planned_on=planned_on,
         planned_by=deputy, created_at=created_at,
     )  # fmt: skip
-    _record(visit, at=created_at, by=deputy, reason=CREATED)
+    _record(visit, at=created_at, by=deputy, reason=gettext_noop("planned"))
     return visit
 
 
 def _deputys_month(
-    staff: dict[str, _Staff], deputy: User, receptionist: User, calendar: _Calendar,
+    staff: dict[str, _Staff], deputy: User, calendar: _Calendar,
     now: dt.datetime,
 ) -> tuple[list[FieldVisit], Protocol]:  # fmt: skip
     districts = {d.name_ru: d for d in District.objects.all()}
@@ -716,7 +700,7 @@ def _deputys_month(
         ]
     )  # fmt: skip
     for n, resident in enumerate(RESIDENTS):
-        _receive(held, receptionist, _at(held_on, 14, 20 * n), resident)
+        _receive(held, _at(held_on, 14, 20 * n), resident)
     for name, address, found in SITES:
         site = ProblemSite(visit=held, name=name, address=address, found=found, added_by=deputy,
                            added_at=_at(held_on, 16, 30))  # fmt: skip
@@ -726,7 +710,7 @@ def _deputys_month(
         "Подготовка к поливному сезону в целом удовлетворительная; по возврату неиспользуемых "
         "земель и ремонту дорог — отставание. Решения — в протоколе совещания."
     )
-    _record(held, at=_at(held_on, 18), by=deputy, reason=gettext_noop("edited"),
+    _record(held, at=_at(held_on, 18), by=deputy, reason=gettext_noop("held"),
             fields=["held_on", "assessment"])  # fmt: skip
     day = calendar.day
     decisions = [
@@ -767,8 +751,7 @@ def seed(*, scale: int, progress: Callable[[Iterable[int]], Iterable[int]]) -> s
     nothing = f"meetings: {created_districts} districts, 0 meetings created"
     departments = {d.slug: d for d in Department.objects.filter(slug__in=FIVE)}
     deputy = User.objects.filter(username="deputy").first()
-    receptionist = User.objects.filter(username="reception").first()
-    if len(departments) < len(FIVE) or deputy is None or receptionist is None:
+    if len(departments) < len(FIVE) or deputy is None:
         return nothing
     if Meeting.objects.filter(department__in=departments.values()).exists():
         return nothing
@@ -791,7 +774,7 @@ def seed(*, scale: int, progress: Callable[[Iterable[int]], Iterable[int]]) -> s
             slug: [p.meeting for p in planned[slug] if p.meeting.kind == Kind.INTERNAL]
             for slug in FIVE
         }
-        visits, collegial = _deputys_month(staff, deputy, receptionist, calendar, now)
+        visits, collegial = _deputys_month(staff, deputy, calendar, now)
         protocols = [collegial]
         amended = _construction_protocol(
             internal["construction"], staff["construction"], calendar, now
