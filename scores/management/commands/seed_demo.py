@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "plans.demo",
     "reception.demo",
     "appeals.demo",
+    "meetings.demo",
     "journal.demo",
 ]
 
