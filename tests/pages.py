@@ -27,6 +27,10 @@ from appeals.models import Appeal, AppealFile, Channel, Kind, Topic
 from appeals.services import Applicant, register_appeal
 from journal.models import Entry, EntryAttachment, Export, Indicator
 from journal.services import add_attachments
+from meetings import agenda as meeting_agenda
+from meetings import visits as deputy_month
+from meetings.models import AgendaFile, AgendaItem, FieldVisit, Meeting, Protocol, SitePhoto
+from meetings.models import Kind as MeetingKind
 from plans.models import Cycle, Goal, Plan, Review, Tactic
 from reception.models import Case, CaseDocument, Closure, Visit
 from scores.models import BonusPolicy, PersonSnapshot, ScoreDispute
@@ -54,6 +58,13 @@ def pk(model, **filters) -> int:
     found = value.first()
     assert found is not None, f"the demo has no {model.__name__} matching {filters}"
     return found
+
+
+# A 1×1 PNG: a problem site's photo.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4"
+    "890000000d4944415478da63fccfc0500f000485018084a98c210000000049454e44ae426082"
+)
 
 
 # The pages of one appeal (its page, its coupon and its actions): their <pk> is an appeal's.
@@ -146,10 +157,38 @@ def portal_values(name: str) -> dict[str, object]:
         return {"pk": stored.appeal_id, "file_pk": stored.pk}
     if name.startswith("appeals:") and name in APPEAL_PAGES:
         return {"pk": pk(Appeal, files__isnull=False)}
+    if name.startswith("meetings:"):
+        return meeting_values(name)
     if name.startswith("journal:indicator-") or name == "journal:reading-add":
         return {"pk": pk(Indicator)}
     if name.startswith("journal:"):
         return {"pk": pk(Entry)}
+    return {}
+
+
+def meeting_values(name: str) -> dict[str, object]:
+    """The meetings' placeholders, each row found by a rule: the collegial meeting of the
+    deputy's held visit (signed protocol), a protocol changed by amendments, a meeting with a
+    material, the held visit with its photo."""
+    if name == "meetings:agenda-file":
+        stored = AgendaFile.objects.select_related("item").order_by("pk").first()
+        return {"pk": stored.item.meeting_id, "file_pk": stored.pk}
+    if name in ("meetings:agenda-remove", "meetings:agenda-files"):
+        item = AgendaItem.objects.filter(files__isnull=False).order_by("pk").first()
+        return {"pk": item.meeting_id, "item_pk": item.pk}
+    if name in ("meetings:detail", "meetings:edit", "meetings:agenda-add"):
+        return {"pk": pk(Meeting, agenda__files__isnull=False)}
+    if name == "meetings:protocol-control":
+        return {"pk": pk(Meeting, protocol__amendments__isnull=False)}
+    if name.startswith("meetings:protocol"):
+        return {
+            "pk": pk(Meeting, kind=MeetingKind.COLLEGIAL, protocol__status=Protocol.Status.SIGNED)
+        }
+    if name == "meetings:visit-photo":
+        photo = SitePhoto.objects.select_related("site").order_by("pk").first()
+        return {"pk": photo.site.visit_id, "photo_pk": photo.pk}
+    if name.startswith("meetings:visit"):
+        return {"pk": pk(FieldVisit, held_on__isnull=False)}
     return {}
 
 
@@ -250,6 +289,32 @@ def build_demo() -> None:
             summary="Не выдают разрешение на торговлю",
             applicant=Applicant(name="Серикбаев Нурлан", phone="+77011234567"),
             files=[SimpleUploadedFile("letter.txt", b"letter")],
+        )
+
+    # A material on an agenda item and a photo of a problem site (the demo has neither file).
+    if not AgendaFile.objects.exists():
+        item = (
+            AgendaItem.objects.filter(
+                meeting__kind=MeetingKind.INTERNAL,
+                meeting__chair__username="head.agriculture",
+                meeting__protocol__isnull=True,
+            )
+            .order_by("pk")
+            .first()
+        )
+        meeting_agenda.add_files(
+            item=item,
+            actor=item.meeting.chair,
+            files=[SimpleUploadedFile("spravka.pdf", b"%PDF-1.4 report")],
+        )
+    if not SitePhoto.objects.exists():
+        visit = FieldVisit.objects.filter(held_on__isnull=False).order_by("pk").first()
+        deputy_month.add_problem_site(
+            actor=visit.deputy,
+            visit=visit,
+            name="Остановка у школы № 3",
+            found="Нет навеса",
+            photos=[SimpleUploadedFile("stop.png", PNG, content_type="image/png")],
         )
 
 
