@@ -411,6 +411,10 @@ def amend(
     if change == Amendment.Change.ADD:
         if new_decision is None:
             raise ValidationError({"text": _("This field is required.")})
+        if protocol.decisions.count() >= DECISIONS_MAX:
+            raise ValidationError(
+                {"text": _("At most %(limit)s decisions, please.") % {"limit": DECISIONS_MAX}}
+            )
         position = (protocol.decisions.aggregate(m=Max("position"))["m"] or 0) + 1
         decision = Decision(
             protocol=protocol,

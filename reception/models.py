@@ -321,6 +321,13 @@ class VisitStatus(models.TextChoices):
 ACTIVE_STATUSES = (VisitStatus.CALLED, VisitStatus.IN_SERVICE)
 
 
+def served_at_desk() -> Q:
+    """Served at a desk: the visits whose service time is a sample of the desk's (the hall's
+    estimate, the statistics). A resident an official received in person away from the desk
+    (`services.receive_in_person`, a deputy's reception day) is served but has no desk."""
+    return Q(status=VisitStatus.DONE, desk__isnull=False)
+
+
 class Outcome(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     CONSULTATION = "consultation", _("Consultation given")

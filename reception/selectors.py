@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from akimat.models import Department, Role, User
-from reception.models import Case, Service, Shift, Visit, Visitor, VisitStatus
+from reception.models import Case, Service, Shift, Visit, Visitor, VisitStatus, served_at_desk
 
 # Who sees and does what
 
@@ -165,9 +165,7 @@ class _Hall:
             else ExpressionWrapper(Q(department__in=departments), output_field=BooleanField())
         )
         visits = Visit.objects.filter(day=day, service=OuterRef("pk")).order_by()
-        # Served at a desk: a resident received in person away from it (a deputy's reception
-        # day, reception.services.receive_in_person) is no sample of the desk's service time.
-        done = visits.filter(status=VisitStatus.DONE, desk__isnull=False).values("service")
+        done = visits.filter(served_at_desk()).values("service")
         rows = (
             Service.objects.select_related("department")
             .annotate(

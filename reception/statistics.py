@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from akimat import exports
 from akimat.models import Department, in_language
-from reception.models import Visit, VisitorKind, VisitStatus
+from reception.models import Visit, VisitorKind, VisitStatus, served_at_desk
 
 
 class Percentile(Aggregate):
@@ -70,7 +70,7 @@ def _aggregates() -> dict[str, Aggregate]:
     wait = _minutes_between("arrived_at", "first_called_at")
     service = _minutes_between("started_at", "finished_at")
     called = Q(first_called_at__isnull=False)
-    done = Q(status=VisitStatus.DONE, started_at__isnull=False)
+    done = served_at_desk() & Q(started_at__isnull=False)
     return {
         "visitors": Count("pk"),
         "entrepreneurs": Count("pk", filter=Q(kind=VisitorKind.ENTREPRENEUR)),

@@ -301,3 +301,15 @@ def test_the_register_refuses_bad_input_and_stores_nothing(meeting):
     )
     assert created.department == chair.department
     assert [g.full_name for g in created.guests.all()] == ["Иванов И. И."]
+
+
+def test_an_amendment_adds_no_decision_beyond_the_protocols_limit(meeting, monkeypatch):
+    person = UserFactory(department=meeting.department)
+    protocol = signed_protocol(meeting, decision("Первое", person), decision("Второе", person))
+    monkeypatch.setattr(services, "DECISIONS_MAX", 2)
+    with pytest.raises(ValidationError, match="At most 2 decisions"):
+        services.amend(
+            protocol=protocol, actor=meeting.chair, change=Amendment.Change.ADD,
+            reason="Дополнительно", new_decision=decision("Третье", person),
+        )  # fmt: skip
+    assert protocol.decisions.count() == 2 and not protocol.amendments.exists()

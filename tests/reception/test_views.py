@@ -446,6 +446,18 @@ def test_statistics_count_kinds_waits_the_norm_and_no_shows_and_export(
     sheet = book.active
     assert sheet.cell(row=sheet.max_row, column=2).value == 6
     assert sheet.cell(row=sheet.max_row, column=9).value == 27.0
+    # A resident the deputy received in person away from the desk is served, but no sample of
+    # the desk's service time (the factory's tickets bypass the day's counter: start after them).
+    TicketCounter.objects.create(day=timezone.localdate(), prefix=service.prefix, last=1_000)
+    services.receive_in_person(
+        official=UserFactory(roles=["deputy"]),
+        service=service,
+        kind=VisitorKind.CITIZEN,
+        consent=False,
+        purpose="Вопрос на выездном приёме",
+    )
+    after = client.get(reverse("reception:stats")).context_data["total"]
+    assert (after.served, after.average_service, after.p90_service) == (5, 15.0, 20.0)
 
 
 def test_a_heads_statistics_are_their_directorates(client, head, service, other_service):
