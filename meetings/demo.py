@@ -462,6 +462,14 @@ def _signed_protocol(
     return protocol
 
 
+# When last week's two protocols were signed (the seed numbers them in that order): the
+# collegial meeting's on its day at 18:30, the entrepreneurship one 40 minutes after its meeting,
+# held nearest four working days ago (from three to eight).
+COLLEGIAL_SIGNED = (18, 30)
+ENTREPRENEURSHIP_DAYS = (-4, -8, -3)
+ENTREPRENEURSHIP_SIGNED_AFTER = dt.timedelta(minutes=40)
+
+
 def _nearest(
     meetings: list[Meeting], calendar: _Calendar, want: int, low: int, high: int
 ) -> Meeting | None:
@@ -515,7 +523,7 @@ def _entrepreneurship_protocol(
     internal: list[Meeting], staff: _Staff, calendar: _Calendar, now: dt.datetime
 ) -> Protocol | None:
     """Last week: one decision not started, one in progress, one handed in after its deadline."""
-    meeting = _nearest(internal, calendar, -4, -8, -3)
+    meeting = _nearest(internal, calendar, *ENTREPRENEURSHIP_DAYS)
     if meeting is None:
         return None
     m = calendar.offset(timezone.localdate(meeting.starts_at))
@@ -533,7 +541,7 @@ def _entrepreneurship_protocol(
         meeting,
         heard="Заслушали о ходе рассмотрения заявок на меры поддержки.",
         decisions=decisions,
-        signed_at=meeting.ends_at + dt.timedelta(minutes=40),
+        signed_at=meeting.ends_at + ENTREPRENEURSHIP_SIGNED_AFTER,
         calendar=calendar,
         now=now,
     )
@@ -727,7 +735,7 @@ def _deputys_month(
         collegial,
         heard="Заслушали руководителей управлений по вопросам повестки дня и акима района.",
         decisions=decisions,
-        signed_at=_at(held_on, 18, 30),
+        signed_at=_at(held_on, *COLLEGIAL_SIGNED),
         calendar=calendar,
         now=now,
     )
@@ -774,15 +782,28 @@ def seed(*, scale: int, progress: Callable[[Iterable[int]], Iterable[int]]) -> s
             slug: [p.meeting for p in planned[slug] if p.meeting.kind == Kind.INTERNAL]
             for slug in FIVE
         }
-        visits, collegial = _deputys_month(staff, deputy, calendar, now)
-        protocols = [collegial]
+        # The past protocols in the order they were signed, so their numbers follow it: the
+        # construction one (about fifteen working days ago) first, then last week's two.
         amended = _construction_protocol(
             internal["construction"], staff["construction"], calendar, now
         )
-        for made in (
-            _entrepreneurship_protocol(
+        entrepreneurship = _nearest(internal["entrepreneurship"], calendar, *ENTREPRENEURSHIP_DAYS)
+        collegial_signed = _at(calendar.day(_held_day(calendar)), *COLLEGIAL_SIGNED)
+        if entrepreneurship is not None and (
+            entrepreneurship.ends_at + ENTREPRENEURSHIP_SIGNED_AFTER < collegial_signed
+        ):
+            last_week = _entrepreneurship_protocol(
                 internal["entrepreneurship"], staff["entrepreneurship"], calendar, now
-            ),
+            )
+            visits, collegial = _deputys_month(staff, deputy, calendar, now)
+        else:
+            visits, collegial = _deputys_month(staff, deputy, calendar, now)
+            last_week = _entrepreneurship_protocol(
+                internal["entrepreneurship"], staff["entrepreneurship"], calendar, now
+            )
+        protocols = [collegial]
+        for made in (
+            last_week,
             _land_protocol_now(internal["land"], staff["land"], calendar),
             _architecture_draft(internal["architecture"], staff["architecture"], calendar),
         ):
