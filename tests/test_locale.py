@@ -214,3 +214,34 @@ def test_catalogue_follows_the_glossary(lang: str) -> None:
         if re.search(rf"(?<!\w){re.escape(form)}", text, re.IGNORECASE)
     ]
     assert found == [], f"{lang}: terms the glossary (locale/GLOSSARY.md) rules out: {found}"
+
+
+# The portal's own words where Django's catalogue says it otherwise, on purpose (the glossary's
+# terms, the language switcher's names). Any other msgid the portal shares with Django keeps
+# Django's translation: a service's "This field is required." must read as every form's.
+OWN_WORDS = {
+    "kk": {"Russian", "Kazakh", "English", "Time", "version", "Friday", "Clear", "Duration"},
+    "ru": {"Home", "Clear", "Duration"},
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_msgid_shared_with_django_reads_as_djangos(language):
+    import django
+
+    django_po = Path(django.__file__).parent / "conf" / "locale" / language / "LC_MESSAGES"
+    theirs = {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in polib.pofile(str(django_po / "django.po"))
+        if e.msgstr
+    }
+    ours = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    differ = sorted(
+        e.msgid
+        for e in ours
+        if theirs.get((e.msgctxt, e.msgid), e.msgstr) != e.msgstr
+        and e.msgid not in OWN_WORDS[language]
+    )
+    assert not differ, (
+        f"{language}: the portal's catalogue says these otherwise than Django: {differ}"
+    )
