@@ -28,6 +28,7 @@ from meetings.models import (
     Kind,
 )
 from meetings.services import GuestData, MeetingData
+from meetings.visits import visits_visible_to
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -56,10 +57,9 @@ def person_label(user: User) -> str:
 
 
 def visits_seen_by(user: User) -> QuerySet[FieldVisit]:
-    """The visits of the deputy's month a person may hold a meeting for: their own as the
-    deputy, or any for who sees every directorate."""
-    visits = FieldVisit.objects.select_related("district", "deputy")
-    return visits if user.sees_every_directorate() else visits.filter(deputy=user)
+    """The visits of the deputy's month a person may hold a meeting for: those they see, by the
+    month's one rule (`meetings.visits.visits_visible_to`)."""
+    return visits_visible_to(user).select_related("district", "deputy")
 
 
 def month_bounds(raw: str) -> tuple[dt.datetime, dt.datetime] | None:

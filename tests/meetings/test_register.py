@@ -383,6 +383,18 @@ def test_someone_elses_visit_is_told_and_nothing_is_stored(client, head, deputy)
     assert not Meeting.objects.exists()
 
 
+def test_another_deputys_visit_is_not_one_to_hold_a_meeting_for(client, deputy):
+    """The form's visits follow the month's one rule: a deputy's month is their own."""
+    other = UserFactory(roles=["deputy"])
+    visit = FieldVisitFactory(deputy=deputy)
+    client.force_login(other)
+    response = client.post(NEW, form_data(chair=other.pk, visit=visit.pk))
+    assert errors(response)["visit"] == [
+        "Такого выезда по плану месяца заместителя среди ваших нет."
+    ]
+    assert not Meeting.objects.exists()
+
+
 def test_who_sees_every_directorate_may_hold_any_deputys_visit(client, methodologist, deputy):
     visit = FieldVisitFactory(deputy=deputy)
     client.force_login(methodologist)
