@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from akimat.forms import MultipleFileField, PortalForm, label_choices, model_choice_field
 from akimat.models import Department, User
-from meetings import agenda
+from meetings import agenda, selectors
 from meetings.models import (
     DURATION_MAX_MINUTES,
     FILES_MAX,
@@ -70,12 +70,7 @@ def month_bounds(raw: str) -> tuple[dt.datetime, dt.datetime] | None:
     year, month = int(match[1]), int(match[2])
     if not (1900 <= year <= 2100 and 1 <= month <= 12):
         return None
-    start = dt.date(year, month, 1)
-    end = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (
-        timezone.make_aware(dt.datetime.combine(start, dt.time())),
-        timezone.make_aware(dt.datetime.combine(end, dt.time())),
-    )
+    return selectors.month_bounds(dt.date(year, month, 1))
 
 
 class RegisterFilterForm(PortalForm):

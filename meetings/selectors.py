@@ -158,10 +158,16 @@ class Counts:
 # --- the scope ---------------------------------------------------------------------------------
 
 
+def shift_month(month: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after (or before) `month`'s."""
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The local month starting on `month` (its first day), as aware moments [start, end)."""
     first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
+    following = shift_month(first, 1)
     start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
     return start, timezone.make_aware(dt.datetime.combine(following, dt.time()))
 

@@ -40,11 +40,6 @@ def _month(raw: str, today: dt.date) -> tuple[dt.date, str]:
     return month, ""
 
 
-def _shifted(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
@@ -60,8 +55,8 @@ def control(request: HtmxRequest) -> HttpResponse:
     context = {
         "month": month,
         "month_error": month_error,
-        "previous_month": _shifted(month, -1),
-        "next_month": _shifted(month, 1) if month < today.replace(day=1) else None,
+        "previous_month": selectors.shift_month(month, -1),
+        "next_month": selectors.shift_month(month, 1) if month < today.replace(day=1) else None,
         "page": page,
         "rows": selectors.protocol_rows(page),
         "chairs": chairs,

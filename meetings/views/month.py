@@ -27,6 +27,7 @@ from akimat.once import AlreadySaved, already_saved, once
 from meetings import visits
 from meetings.forms_month import HoldForm, PlanVisitForm, RescheduleForm, ResidentForm, SiteForm
 from meetings.models import FieldVisit, SitePhoto
+from meetings.selectors import shift_month
 
 LIST_PER_PAGE = 20
 RESIDENTS_PER_PAGE = 20
@@ -51,11 +52,6 @@ def _month(request: HtmxRequest, today: dt.date) -> tuple[dt.date, bool]:
     return dt.date(int(year), int(number), 1), False
 
 
-def _shift(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def _deputy(request: HtmxRequest, choices: list[User]) -> User | None:
     """The deputy whose month is shown: `?deputy=<pk>` among those one may see (404 for anyone
     else), else oneself if a deputy, else the first deputy."""
@@ -74,7 +70,7 @@ def _deputy(request: HtmxRequest, choices: list[User]) -> User | None:
 def _weeks(first: dt.date, rows: list[FieldVisit], today: dt.date) -> list[list[dict[str, Any]]]:
     """The month's grid, Monday first: each day with its calendar row and its visits."""
     start = first - dt.timedelta(days=first.weekday())
-    last = _shift(first, 1) - dt.timedelta(days=1)
+    last = shift_month(first, 1) - dt.timedelta(days=1)
     end = last + dt.timedelta(days=6 - last.weekday())
     ensure_calendar(start=start, end=end)
     calendar = {d.date: d for d in CalendarDay.objects.filter(date__range=(start, end))}
@@ -115,7 +111,7 @@ def month(request: HtmxRequest) -> HttpResponse:
     today = timezone.localdate()
     first, misread = _month(request, today)
     deputy = _deputy(request, choices)
-    last = _shift(first, 1) - dt.timedelta(days=1)
+    last = shift_month(first, 1) - dt.timedelta(days=1)
     rows = list(visits.month_visits(deputy, first, last, today)) if deputy else []
     page = Paginator(rows, LIST_PER_PAGE).get_page(query_int(request, "page"))
     weeks = _weeks(first, rows, today)
@@ -123,8 +119,8 @@ def month(request: HtmxRequest) -> HttpResponse:
         "first": first,
         "weeks": weeks,
         "weekdays": [date_format(day["date"], "D") for day in weeks[0]],
-        "previous": _shift(first, -1),
-        "next": _shift(first, 1),
+        "previous": shift_month(first, -1),
+        "next": shift_month(first, 1),
         "deputy": deputy,
         "deputies": choices,
         "page": page,
