@@ -48,10 +48,6 @@ from tasks.models import Source
 # --- who may do what ---------------------------------------------------------------------------
 
 
-def can_see(user: User, meeting: Meeting) -> bool:
-    return Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
-
-
 def can_create(user: User) -> bool:
     return user.has_role(Role.SPECIALIST, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST, Role.ADMIN)
 
@@ -63,11 +59,6 @@ def keeps(user: User, meeting: Meeting) -> bool:
 
 def can_edit(user: User, meeting: Meeting) -> bool:
     return keeps(user, meeting) or user.pk == meeting.created_by_id or user.has_role(Role.ADMIN)
-
-
-def can_write_protocol(user: User, meeting: Meeting) -> bool:
-    protocol = getattr(meeting, "protocol", None)
-    return keeps(user, meeting) and (protocol is None or not protocol.is_signed)
 
 
 def can_sign(user: User, protocol: Protocol) -> bool:
