@@ -194,9 +194,17 @@ def test_scale_two_doubles_the_directorates_with_tasks_of_the_same_shape():
     seed()
     at_one = per_person()
     overdue_one = Task.objects.overdue().count()
-    seed("--scale", "2")
+    summary = seed("--scale", "2")
     assert Department.objects.count() == 10
-    assert not Department.objects.annotate(n=Count("tasks")).filter(n=0).exists()
+    # What each directorate holds, in the message, should one come out empty.
+    holdings = list(
+        Department.objects.annotate(
+            n=Count("tasks", distinct=True), people=Count("members", distinct=True)
+        )
+        .order_by("slug")
+        .values_list("slug", "people", "n")
+    )
+    assert all(n > 0 for _slug, _people, n in holdings), (summary, holdings)
     assert abs(per_person() - at_one) / at_one <= 0.2
     generated = Task.objects.exclude(
         department__slug__in=[
