@@ -25,7 +25,9 @@ def test_a_toast_fading_out_is_checked_once_it_has_gone(page: Page, live_server)
             bootstrap.Toast.getInstance(toast).hide();
         }"""
     )
-    expect(toast).to_have_class("toast align-items-center border-0 text-bg-success fade show showing")
+    expect(toast).to_have_class(
+        "toast align-items-center border-0 text-bg-success fade show showing"
+    )
     assert serious_violations(page) == []
     expect(toast).to_have_count(0)
 
