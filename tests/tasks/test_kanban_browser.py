@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from akimat.calendar import ensure_calendar
+from tasks import services
 from tasks.models import Status, Task
 from tests.axe import serious_violations
 from tests.factories import DepartmentFactory, UserFactory, head_of
@@ -25,12 +26,15 @@ pytestmark = [
 
 
 def drag(page: Page, card: Locator, column: Locator) -> None:
-    """Press on the card's text, move over the column in steps, release: as a hand does."""
+    """Press on the card's text, lift it, jump over the column (crossing no other column on the
+    way, whose rules would take the card first), settle there and release."""
     card.locator(".small").first.hover()
-    page.mouse.down()
+    start = card.bounding_box()
     box = column.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20, steps=15)
+    assert start is not None and box is not None
+    page.mouse.down()
+    page.mouse.move(start["x"] + 10, start["y"] + 10, steps=3)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 30, steps=5)
     page.mouse.up()
 
@@ -55,6 +59,7 @@ def test_a_specialist_moves_cards_on_the_kanban_board(page: Page, live_server):
     letter = task("Ответ на письмо фермеров")
     memo = task("Справка к совещанию", Status.IN_PROGRESS)
     plan = task("План проверок")
+    stale = task("Письмо в ТОО «Береке»")
 
     base = live_server.url
     page.set_viewport_size({"width": 1366, "height": 900})
@@ -62,7 +67,7 @@ def test_a_specialist_moves_cards_on_the_kanban_board(page: Page, live_server):
     page.goto(f"{base}/tasks/")
     page.get_by_test_id("kanban-link").click()
     expect(page.locator("main h1")).to_contain_text("Канбан-доска")
-    expect(page.get_by_test_id("count-new")).to_have_text("Задачи: 2")
+    expect(page.get_by_test_id("count-new")).to_have_text("Задачи: 3")
     expect(page.get_by_test_id("count-in_progress")).to_have_text("Задачи: 1")
     new_column = page.locator("#column-new")
     in_progress = page.locator("#column-in_progress")
@@ -75,7 +80,7 @@ def test_a_specialist_moves_cards_on_the_kanban_board(page: Page, live_server):
     expect(page.get_by_text("Задача взята в работу.")).to_be_visible()
     expect(in_progress.get_by_role("link", name=letter.title)).to_be_visible()
     expect(new_column.get_by_role("link", name=letter.title)).to_have_count(0)
-    expect(page.get_by_test_id("count-new")).to_have_text("Задачи: 1")
+    expect(page.get_by_test_id("count-new")).to_have_text("Задачи: 2")
     expect(page.get_by_test_id("count-in_progress")).to_have_text("Задачи: 2")
     letter.refresh_from_db()
     assert letter.status == Status.IN_PROGRESS
@@ -108,7 +113,22 @@ def test_a_specialist_moves_cards_on_the_kanban_board(page: Page, live_server):
     expect(page.get_by_role("button", name="Перенести: План проверок")).to_be_focused()
     page.keyboard.press("Enter")
     expect(in_progress.get_by_role("link", name=plan.title)).to_be_visible()
-    expect(page.get_by_test_id("count-new")).to_have_text("Задачи: 0")
+    expect(page.get_by_test_id("count-new")).to_have_text("Задачи: 1")
     expect(page.get_by_test_id("count-in_progress")).to_have_text("Задачи: 2")
     plan.refresh_from_db()
     assert plan.status == Status.IN_PROGRESS
+
+    # "Done" takes no card from the person doing the work: the drop is refused in place.
+    drag(page, page.get_by_test_id(f"card-{stale.pk}"), page.locator("#column-done"))
+    expect(new_column.get_by_role("link", name=stale.title)).to_be_visible()
+    expect(page.get_by_test_id("count-done")).to_have_text("Задачи: 0")
+
+    # A stale card: the task was started elsewhere after the board was drawn. The drop changes
+    # nothing more, a toast says why, and the board shows the card where it really is.
+    services.start_task(task=stale, actor=specialist, version=stale.version)
+    drag(page, page.get_by_test_id(f"card-{stale.pk}"), in_progress)
+    expect(page.get_by_text("Эту задачу только что изменил другой сотрудник")).to_be_visible()
+    expect(in_progress.get_by_role("link", name=stale.title)).to_be_visible()
+    expect(page.get_by_test_id("count-in_progress")).to_have_text("Задачи: 3")
+    stale.refresh_from_db()
+    assert stale.version == 2
