@@ -11,6 +11,7 @@ and returning need words, so moving a card there opens the result (or reason) fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -110,7 +111,7 @@ def chosen_scope(user: User, data: QueryDict) -> Scope:
 class Card:
     task: Task
     # The columns the card may be moved to (status, its name), by its viewer's actions on it.
-    targets: list[tuple[str, str]]
+    targets: Sequence[tuple[str, Promise]]
 
     @property
     def target_statuses(self) -> str:
@@ -128,7 +129,7 @@ class Column:
     count: int | None = None
 
     @property
-    def title(self) -> str:
+    def title(self) -> Promise:
         return Status(self.status).label
 
     @property
