@@ -251,7 +251,13 @@ def kanban(request: HtmxRequest) -> HttpResponse:
 
 
 class MoveForm(forms.VersionForm):
-    to = django_forms.ChoiceField(choices=[(status, status) for status in ACTION_INTO])
+    to = django_forms.ChoiceField(
+        choices=[(status, status) for status in ACTION_INTO],
+        error_messages={
+            "required": gettext_lazy("Choose the column to move the card to."),
+            "invalid_choice": gettext_lazy("A card cannot be moved to that column."),
+        },
+    )
 
 
 def _move(task: Task, actor: User, to: str, data: dict[str, Any]) -> Task:
