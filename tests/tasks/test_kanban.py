@@ -371,3 +371,21 @@ def test_my_board_and_a_move_run_a_fixed_number_of_queries(
         f'data-testid="count-in_progress"><span class="visually-hidden">Задачи: </span>{n + 1}'
         in (response.content.decode())
     )
+
+
+def test_the_board_speaks_kazakh(client, head, specialist, cards):
+    head.language = "kk"
+    head.save(update_fields=["language"])
+    client.force_login(head)
+    page = client.get(URL, {"directorate": "agriculture"}).content.decode()
+    assert "Канбан тақтасы" in page
+    assert "Кімнің тақтасы" in page
+    assert "Қай кезеңге ауыстыру" in page
+    for russian in ("Канбан-доска", "Перенести в колонку", "Перетащите", "Чья доска", "Новая"):
+        assert russian not in page
+    response = client.post(
+        move_url(cards["awaiting"]),
+        {"to": "returned", "version": cards["awaiting"].version, "directorate": "agriculture"},
+        headers=HX,
+    )
+    assert "Нәтижеге ескертулер" in response.content.decode()
