@@ -57,8 +57,23 @@
     });
   }
 
+  // The board is drawn again after every move: the focus returns to the moved card's link,
+  // so a keyboard user goes on from where they were.
+  var moved = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.matches && form.matches("form[data-card]")) { moved = form.dataset.card; }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setup(document); });
-  document.body.addEventListener("htmx:afterSettle", function () { setup(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    setup(document);
+    if (moved && event.target && event.target.id === "kanban-board") {
+      var link = document.querySelector("#card-" + moved + " a");
+      moved = null;
+      if (link) { link.focus(); }
+    }
+  });
 
   // The server opens the dialog with the form a move needs, and closes it when the board is
   // drawn again (HX-Trigger "kanban-dialog").

@@ -113,6 +113,7 @@ def test_a_specialist_moves_cards_on_the_kanban_board(page: Page, live_server):
     expect(page.get_by_role("button", name="Перенести: План проверок")).to_be_focused()
     page.keyboard.press("Enter")
     expect(in_progress.get_by_role("link", name=plan.title)).to_be_visible()
+    expect(in_progress.get_by_role("link", name=plan.title)).to_be_focused()
     expect(page.get_by_test_id("count-new")).to_have_text("Задачи: 1")
     expect(page.get_by_test_id("count-in_progress")).to_have_text("Задачи: 2")
     plan.refresh_from_db()
