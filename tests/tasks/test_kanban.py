@@ -389,3 +389,16 @@ def test_the_board_speaks_kazakh(client, head, specialist, cards):
         headers=HX,
     )
     assert "Нәтижеге ескертулер" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_show_more_runs_a_fixed_number_of_queries(
+    client, head, specialist, django_assert_num_queries, n
+):
+    TaskFactory.create_batch(20 + 3 * n, author=head, responsible=specialist)
+    client.force_login(head)
+    # The session, its user, the user's roles, the person asked for, the column's page of
+    # cards with their figures.
+    with django_assert_num_queries(5):
+        response = client.get(URL, {"person": specialist.pk, "new_page": 2}, headers=HX)
+    assert response.content.decode().count('class="card kanban-card') == min(3 * n, 20)
