@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tasks.views import absences, actions, board, detail, forms, my, notifications, standup
+from tasks.views import (
+    absences,
+    actions,
+    board,
+    detail,
+    forms,
+    kanban,
+    my,
+    notifications,
+    standup,
+)
 
 app_name = "tasks"
 
@@ -11,6 +21,8 @@ urlpatterns = [
     path("new/", forms.task_create, name="task-create"),
     path("people/", forms.people_options, name="people-options"),
     path("board/", board.board, name="board"),
+    path("kanban/", kanban.kanban, name="kanban"),
+    path("kanban/<int:pk>/move/", kanban.kanban_move, name="kanban-move"),
     path("standup/", standup.standup, name="standup"),
     path("standup/blockers/", standup.standup_blockers, name="standup-blockers"),
     path("absences/", absences.absence_list, name="absences"),
