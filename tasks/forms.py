@@ -229,7 +229,7 @@ class NotificationChannelsForm(PortalForm):
     """One choice of e-mail per kind of notification (the field's name is the kind)."""
 
     def __init__(self, *args: object, channels: dict[str, str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for kind in SETTABLE_KINDS:
             self.fields[kind] = forms.ChoiceField(
                 label=kind.label,

@@ -18,7 +18,6 @@ from tasks.digest import send_each
 from tasks.models import Channel, Notification, NotificationPreference
 
 
-
 def email_notifications(*, ids: Sequence[int], base_url: str | None = None) -> int:
     """Mail each of these notifications whose recipient (active, with an address) wants its kind
     at once, in the recipient's language; never twice. A line whose mail fails is given back to
@@ -41,18 +40,23 @@ def email_notifications(*, ids: Sequence[int], base_url: str | None = None) -> i
     )
     sent = 0
     for notification in wanted:
-        # The claim: of two jobs at once, PostgreSQL lets one UPDATE match; the other finds the
-        # row taken once the first commits, and sends nothing.
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if not claimed:
+        if not claim(notification.pk):
             continue
         if send_each([_message(notification, base_url=base_url)]):
             sent += 1
         else:
             Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
     return sent
+
+
+def claim(pk: int) -> bool:
+    """Whether this job is the one to mail the line. Of two jobs at once, PostgreSQL lets one
+    UPDATE match; the other waits for its commit, finds `emailed_at` set, and matches nothing."""
+    return bool(
+        Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+    )
 
 
 def _message(notification: Notification, *, base_url: str) -> EmailMultiAlternatives:

@@ -797,6 +797,7 @@ class NotificationPreference(models.Model):
     )
 
     history = HistoricalRecords()
+    _change_reason: str
 
     class Meta:
         verbose_name = _("notification setting")

@@ -61,9 +61,7 @@ def unread_count(user: User) -> int:
 
 def notification_channels(user: User) -> dict[str, str]:
     """The person's e-mail choice per kind of notification; a kind not in it is the digest's."""
-    return dict(
-        NotificationPreference.objects.filter(user=user).values_list("kind", "channel")
-    )
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
 
 
 @dataclass(frozen=True)

@@ -7,51 +7,160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0009_source_protocol'),
+        ("tasks", "0009_source_protocol"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='emailed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='e-mailed at'),
+            model_name="notification",
+            name="emailed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="e-mailed at"),
         ),
         migrations.CreateModel(
-            name='HistoricalNotificationPreference',
+            name="HistoricalNotificationPreference",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', 'New task'), ('move_requested', 'Deadline move requested'), ('move_decided', 'Deadline move decided'), ('move_approved', 'Deadline move approved'), ('move_refused', 'Deadline move refused'), ('returned', 'Result returned'), ('submitted', 'Result submitted'), ('blocker', 'Blocker raised'), ('disputed', 'Score disputed'), ('dispute_answered', 'Dispute answered'), ('handed_over', 'Tasks handed over'), ('visitor_back', 'Visitor is back')], max_length=16, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('instant', 'Instant e-mail'), ('digest', 'Morning digest only'), ('none', 'No e-mail')], default='digest', max_length=8, verbose_name='channel')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "New task"),
+                            ("move_requested", "Deadline move requested"),
+                            ("move_decided", "Deadline move decided"),
+                            ("move_approved", "Deadline move approved"),
+                            ("move_refused", "Deadline move refused"),
+                            ("returned", "Result returned"),
+                            ("submitted", "Result submitted"),
+                            ("blocker", "Blocker raised"),
+                            ("disputed", "Score disputed"),
+                            ("dispute_answered", "Dispute answered"),
+                            ("handed_over", "Tasks handed over"),
+                            ("visitor_back", "Visitor is back"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("instant", "Instant e-mail"),
+                            ("digest", "Morning digest only"),
+                            ("none", "No e-mail"),
+                        ],
+                        default="digest",
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical notification setting',
-                'verbose_name_plural': 'historical notification settings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical notification setting",
+                "verbose_name_plural": "historical notification settings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', 'New task'), ('move_requested', 'Deadline move requested'), ('move_decided', 'Deadline move decided'), ('move_approved', 'Deadline move approved'), ('move_refused', 'Deadline move refused'), ('returned', 'Result returned'), ('submitted', 'Result submitted'), ('blocker', 'Blocker raised'), ('disputed', 'Score disputed'), ('dispute_answered', 'Dispute answered'), ('handed_over', 'Tasks handed over'), ('visitor_back', 'Visitor is back')], max_length=16, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('instant', 'Instant e-mail'), ('digest', 'Morning digest only'), ('none', 'No e-mail')], default='digest', max_length=8, verbose_name='channel')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "New task"),
+                            ("move_requested", "Deadline move requested"),
+                            ("move_decided", "Deadline move decided"),
+                            ("move_approved", "Deadline move approved"),
+                            ("move_refused", "Deadline move refused"),
+                            ("returned", "Result returned"),
+                            ("submitted", "Result submitted"),
+                            ("blocker", "Blocker raised"),
+                            ("disputed", "Score disputed"),
+                            ("dispute_answered", "Dispute answered"),
+                            ("handed_over", "Tasks handed over"),
+                            ("visitor_back", "Visitor is back"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("instant", "Instant e-mail"),
+                            ("digest", "Morning digest only"),
+                            ("none", "No e-mail"),
+                        ],
+                        default="digest",
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification setting',
-                'verbose_name_plural': 'notification settings',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='notification_preference_once')],
+                "verbose_name": "notification setting",
+                "verbose_name_plural": "notification settings",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "kind"), name="notification_preference_once"
+                    )
+                ],
             },
         ),
         # History is append-only for the portal's role, as every history table before
