@@ -14,6 +14,8 @@ from tests.factories import DepartmentFactory, UserFactory, head_of
 from tests.tasks.conftest import in_days
 from tests.tasks.test_browser import sign_in
 
+BELL = "/tasks/notifications/bell/"
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -75,3 +77,35 @@ def test_the_heads_bell_counts_a_result_handed_in_without_a_reload(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [head.email]
     assert mail.outbox[0].subject == "Результат сдан: Справка о ходе посевной"
+
+
+def test_a_hidden_tab_does_not_poll_and_asks_at_once_on_return(page: Page, live_server, settings):
+    settings.BELL_POLL_SECONDS = 3
+    department = DepartmentFactory(slug="agriculture", name_ru="Управление сельского хозяйства")
+    head_of(department, username="head.bell", password="demo")
+    base = live_server.url
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, base, "head.bell")
+    polls: list[str] = []
+    page.on("request", lambda request: polls.append(request.url) if BELL in request.url else None)
+    page.goto(f"{base}/tasks/")
+    with page.expect_request(lambda request: BELL in request.url, timeout=10_000):
+        pass  # the open tab polls
+
+    # The tab goes to the background: the timer keeps ticking, no request leaves.
+    page.evaluate(
+        """() => { Object.defineProperty(document, "visibilityState",
+                     {value: "hidden", configurable: true});
+                   document.dispatchEvent(new Event("visibilitychange")); }"""
+    )
+    polls.clear()
+    page.wait_for_timeout(4_000)  # more than one tick
+    assert polls == []
+
+    # Back in front: a poll at once (well inside the 3 s tick).
+    with page.expect_request(lambda request: BELL in request.url, timeout=500):
+        page.evaluate(
+            """() => { Object.defineProperty(document, "visibilityState",
+                         {value: "visible", configurable: true});
+                       document.dispatchEvent(new Event("visibilitychange")); }"""
+        )
