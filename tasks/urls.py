@@ -33,6 +33,12 @@ urlpatterns = [
     path("absences/<int:pk>/undo/<int:hand_over_pk>/", absences.absence_undo, name="absence-undo"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("notifications/bell/", notifications.bell, name="bell"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
     path("accept/", actions.task_accept_selected, name="task-accept-selected"),
     path("<int:pk>/", detail.task_detail, name="task-detail"),
     path("<int:pk>/edit/", forms.task_edit, name="task-edit"),
