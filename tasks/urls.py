@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tasks.views import absences, actions, board, detail, forms, my, notifications, standup
+from tasks.views import (
+    absences,
+    actions,
+    board,
+    detail,
+    forms,
+    my,
+    notifications,
+    recurring,
+    standup,
+)
 
 app_name = "tasks"
 
@@ -19,6 +29,8 @@ urlpatterns = [
     path("absences/<int:pk>/hand-over/", absences.absence_hand_over, name="absence-hand-over"),
     path("absences/<int:pk>/give-back/", absences.absence_give_back, name="absence-give-back"),
     path("absences/<int:pk>/undo/<int:hand_over_pk>/", absences.absence_undo, name="absence-undo"),
+    path("recurring/", recurring.recurring_list, name="recurring"),
+    path("recurring/<int:pk>/stop/", recurring.recurring_stop, name="recurring-stop"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("accept/", actions.task_accept_selected, name="task-accept-selected"),
