@@ -647,9 +647,9 @@ class RecurringTask(models.Model):
     # Monthly: the day of the month (a day off moves it earlier in the month).
     day = models.PositiveSmallIntegerField(_("day of the month"), null=True, blank=True)
     # No occurrence falls due after this date.
-    until = models.DateField(_("until"), null=True, blank=True)
+    until = models.DateField(_("last date"), null=True, blank=True)
     # The time of day each occurrence is due.
-    deadline_time = models.TimeField(_("time"), default=END_OF_WORKING_DAY)
+    deadline_time = models.TimeField(_("deadline time"), default=END_OF_WORKING_DAY)
     next_deadline = models.DateField(_("next deadline"))
     is_active = models.BooleanField(_("active"), default=True)
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalrecurringtask",
             name="deadline_time",
-            field=models.TimeField(default=datetime.time(18, 30), verbose_name="time"),
+            field=models.TimeField(default=datetime.time(18, 30), verbose_name="deadline time"),
         ),
         migrations.AddField(
             model_name="historicalrecurringtask",
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalrecurringtask",
             name="until",
-            field=models.DateField(blank=True, null=True, verbose_name="until"),
+            field=models.DateField(blank=True, null=True, verbose_name="last date"),
         ),
         migrations.AddField(
             model_name="historicalrecurringtask",
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="recurringtask",
             name="deadline_time",
-            field=models.TimeField(default=datetime.time(18, 30), verbose_name="time"),
+            field=models.TimeField(default=datetime.time(18, 30), verbose_name="deadline time"),
         ),
         migrations.AddField(
             model_name="recurringtask",
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="recurringtask",
             name="until",
-            field=models.DateField(blank=True, null=True, verbose_name="until"),
+            field=models.DateField(blank=True, null=True, verbose_name="last date"),
         ),
         migrations.AddField(
             model_name="recurringtask",
