@@ -513,18 +513,19 @@ def test_the_list_costs_the_same_queries_at_one_and_ten_times(
 
     client.force_login(head)
     make(3)
-    # session, user (with the roles), the page's count, the page of templates (with their
-    # people, the count and the latest task of each), the bell
-    with django_assert_num_queries(5):
+    # session, user, roles, the page's count, the page of templates (with their people, the
+    # count and the latest task of each), the bell
+    with django_assert_num_queries(6):
         one = client.get(reverse("tasks:recurring"))
     assert one.context["page"].paginator.count == 3
     make(27)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         ten = client.get(reverse("tasks:recurring"))
     assert ten.context["page"].paginator.count == 30
     assert len(ten.context["page"]) == 25
     assert "1 / 2" in ten.text
     assert "поставлено 2 задачи" in ten.text
+    # the fragment: the same without the bell
     with django_assert_num_queries(5):
         fragment = client.get(
             reverse("tasks:recurring"), {"page": 2}, headers={"HX-Request": "true"}
