@@ -205,6 +205,7 @@ def test_an_author_sets_a_weekly_task_from_the_form(client, specialist, colleagu
         in text
     )
     assert "Следующая задача будет поставлена со сроком 23.11.2026" in text
+    assert ">Повторяется</dt>" in text
     assert "Остановить повторы" in text
 
 
