@@ -46,6 +46,7 @@ class AbsenceAdmin(PortalAdmin):
 
 @admin.register(RecurringTask)
 class RecurringTaskAdmin(PortalAdmin):
-    list_display = ("title", "responsible", "every", "day", "next_deadline", "is_active")
+    list_display = ("title", "responsible", "every", "next_deadline", "until", "is_active")
     list_filter = ("every", "is_active")
     autocomplete_fields = ("author", "responsible")
+    readonly_fields = ("stopped_at", "stopped_by")

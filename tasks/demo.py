@@ -440,7 +440,8 @@ CHECKLISTS: dict[str, list[str]] = {
     Source.INITIATIVE: ["Согласовать дату выезда", "Провести выезд", "Составить акт", "Фотоотчёт"],
 }  # fmt: skip
 RECURRING = [
-    # title, description, every, day, priority, responsible (the directorate's deputy head or .03)
+    # title, description, every, day (weekly: the weekday, 0 = Monday; monthly: the day of the
+    # month), priority, responsible (the directorate's deputy head or .03)
     (
         "Еженедельный отчёт руководителю",
         "Итоги недели: что сделано, что в работе, риски и что нужно от руководителя.",
@@ -1302,7 +1303,8 @@ def _seed_real(clock: _Clock, d: _Directorate, planner: _Planner, counts: dict[s
             responsible_id=responsible,
             priority=priority,
             every=every,
-            day=day,
+            weekdays=[day] if every == RecurringTask.Every.WEEK else [],
+            day=day if every == RecurringTask.Every.MONTH else None,
             next_deadline=next_due,
         )
         template._history_user = User(pk=d.head)

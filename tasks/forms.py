@@ -4,18 +4,24 @@ import datetime as dt
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from akimat.forms import FormMixinBase, PortalForm, label_choices, model_choice_field
+from akimat.http import add_errors
 from akimat.models import Role, User
 from tasks.models import (
     SETTABLE_KINDS,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    WORKING_WEEKDAYS,
     Channel,
     Priority,
+    RecurringTask,
+    Schedule,
     Source,
     bare_document_number,
 )
@@ -110,6 +116,85 @@ class TaskCreateForm(DeadlineMixin, PortalForm):
             )
         cleaned["deadline"] = deadline
         return cleaned
+
+
+class RecurrenceForm(PortalForm):
+    """ "Repeat" on the task form: how often, and until when (drawn with the prefix "repeat").
+    The rules are the schedule's own (`Schedule.validate`); this form only reads the fields."""
+
+    repeat = forms.BooleanField(label=_("Repeat this task"), required=False)
+    every = forms.ChoiceField(
+        label=_("How often"),
+        choices=RecurringTask.Every.choices,
+        required=False,
+        initial=RecurringTask.Every.WEEK,
+        widget=forms.RadioSelect,
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("On these days"),
+        choices=[(day, WEEKDAYS[day]) for day in WORKING_WEEKDAYS],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose working days of the week, Monday to Friday.")},
+    )
+    day = forms.IntegerField(
+        label=_("Day of the month"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 31}),
+        help_text=_("A day off moves the deadline to the working day before."),
+        error_messages={"invalid": _("Give the day of the month, from 1 to 31.")},
+    )
+    until = forms.DateField(
+        label=_("Last date"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Empty: repeats until stopped."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        schedule = self.schedule()
+        if schedule is not None and not self.errors:
+            self._check(schedule, first=None)
+        return cleaned
+
+    def schedule(self) -> Schedule | None:
+        """The chosen schedule, or None when the task is not repeated."""
+        data = self.cleaned_data
+        if not data.get("repeat"):
+            return None
+        return Schedule(
+            every=data.get("every") or "",
+            weekdays=tuple(data.get("weekdays") or ()),
+            day=data.get("day"),
+            until=data.get("until"),
+        )
+
+    def check_first(self, first: dt.date) -> bool:
+        """Whether the schedule (if any) may start with a deadline on `first`; if not, the
+        errors are on the form."""
+        schedule = self.schedule()
+        return schedule is None or self._check(schedule, first=first)
+
+    def _check(self, schedule: Schedule, *, first: dt.date | None) -> bool:
+        try:
+            schedule.validate(first=first)
+        except ValidationError as error:
+            add_errors(self, error)
+            return False
+        return True
+
+
+class RecurringStopForm(PortalForm):
+    """Where "Stop repeating" was pressed: on an occurrence's page (`task`), or on a page of the
+    list (`page`); anything else counts as absent."""
+
+    task = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def value(self, name: str) -> int | None:
+        return self.cleaned_data.get(name) if self.is_valid() else None
 
 
 class TaskEditForm(PortalForm):

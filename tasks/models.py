@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
     Case,
@@ -29,7 +32,8 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -517,10 +521,104 @@ class Attachment(StoredFile):
         return reverse("tasks:attachment", args=[self.task_id, self.pk])
 
 
+# The weekdays a weekly schedule may choose: Monday (0) to Friday (4).
+WORKING_WEEKDAYS = (0, 1, 2, 3, 4)
+# The day of the month of a monthly schedule (a month without it takes its last day).
+MONTH_DAYS = (1, 31)
+
+
+def _weekday_names() -> dict[int, str]:
+    """The weekdays as a schedule's sentence names them ("every week on Mondays and …")."""
+    return {
+        0: pgettext("every week on …", "Mondays"),
+        1: pgettext("every week on …", "Tuesdays"),
+        2: pgettext("every week on …", "Wednesdays"),
+        3: pgettext("every week on …", "Thursdays"),
+        4: pgettext("every week on …", "Fridays"),
+    }
+
+
+def _and_list(items: list[str]) -> str:
+    """«a, b и c» in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a recurring task falls due: every working day, weekly on chosen weekdays (Monday to
+    Friday), or monthly on a day; up to an optional last date. What the dates are is the
+    service's to say (`tasks.services.next_occurrence`); this holds the one-row rules."""
+
+    every: str
+    weekdays: tuple[int, ...] = ()
+    day: int | None = None
+    until: dt.date | None = None
+
+    def validate(self, *, first: dt.date | None = None) -> None:
+        """Raise a ValidationError by field (`every`, `weekdays`, `day`, `until`) for a schedule
+        that cannot run; `first` is the first occurrence's date, which the end may not precede."""
+        errors: dict[str, str] = {}
+        if self.every not in RecurringTask.Every.values:
+            errors["every"] = gettext("Choose how often the task repeats.")
+        elif self.every == RecurringTask.Every.WEEK:
+            if not self.weekdays:
+                errors["weekdays"] = gettext("Choose at least one day of the week.")
+            elif not set(self.weekdays) <= set(WORKING_WEEKDAYS):
+                errors["weekdays"] = gettext("Choose working days of the week, Monday to Friday.")
+        elif self.every == RecurringTask.Every.MONTH and (
+            self.day is None or not MONTH_DAYS[0] <= self.day <= MONTH_DAYS[1]
+        ):
+            errors["day"] = gettext("Give the day of the month, from 1 to 31.")
+        if self.until is not None and first is not None and self.until < first:
+            errors["until"] = gettext(
+                "The repeats cannot end before the first deadline (%(first)s)."
+            ) % {"first": date_format(first, "SHORT_DATE_FORMAT")}
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self) -> str:
+        """The schedule in words: «Каждую неделю по понедельникам и четвергам до 31.12.2026»."""
+        if self.every == RecurringTask.Every.WORKDAY:
+            text = gettext("Every working day")
+        elif self.every == RecurringTask.Every.WEEK:
+            names = _weekday_names()
+            days = _and_list([names[d] for d in sorted(set(self.weekdays)) if d in names])
+            text = gettext("Every week on %(days)s") % {"days": days}
+        else:
+            text = gettext("Every month on day %(day)s") % {"day": self.day}
+        if self.until is not None:
+            text = gettext("%(schedule)s until %(date)s") % {
+                "schedule": text,
+                "date": date_format(self.until, "SHORT_DATE_FORMAT"),
+            }
+        return text
+
+
+class RecurringTaskQuerySet(models.QuerySet["RecurringTask"]):
+    def visible_to(self, user: User) -> RecurringTaskQuerySet:
+        """Whose repeats a person follows: their own (as the author); a head's, also those of
+        their directorate's people; the deputy, methodologist and admin every one."""
+        if user.sees_every_directorate():
+            return self.all()
+        mine = Q(author=user)
+        if user.has_role(Role.HEAD):
+            mine |= Q(responsible__department__head=user)
+        return self.filter(mine)
+
+    def running(self) -> RecurringTaskQuerySet:
+        """Still setting occurrences: not stopped, and the next one not past the end."""
+        return self.filter(is_active=True).filter(
+            Q(until__isnull=True) | Q(next_deadline__lte=F("until"))
+        )
+
+
 class RecurringTask(models.Model):
     """A template that sets the next occurrence of a repeated task when the previous one is due."""
 
     class Every(models.TextChoices):
+        WORKDAY = "workday", _("Every working day")
         WEEK = "week", _("Every week")
         MONTH = "month", _("Every month")
 
@@ -541,24 +639,78 @@ class RecurringTask(models.Model):
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
-    every = models.CharField(_("repeats"), max_length=5, choices=Every.choices)
-    # Weekly: 0 = Monday … 4 = Friday; monthly: the day of the month (a day off moves it earlier).
-    day = models.PositiveSmallIntegerField(_("day"))
+    every = models.CharField(_("repeats"), max_length=7, choices=Every.choices)
+    # Weekly: the chosen weekdays, 0 = Monday … 4 = Friday.
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(), verbose_name=_("weekdays"), default=list, blank=True
+    )
+    # Monthly: the day of the month (a day off moves it earlier in the month).
+    day = models.PositiveSmallIntegerField(_("day of the month"), null=True, blank=True)
+    # No occurrence falls due after this date.
+    until = models.DateField(_("last date"), null=True, blank=True)
+    # The time of day each occurrence is due.
+    deadline_time = models.TimeField(_("deadline time"), default=END_OF_WORKING_DAY)
     next_deadline = models.DateField(_("next deadline"))
     is_active = models.BooleanField(_("active"), default=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stopped by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
     # Read by django-simple-history when the instance is saved: the record's reason, user, date.
     _change_reason: str
     _history_user: User | None
     _history_date: dt.datetime
+    # Not a field: set on instances by the list's view (whether the person may stop it).
+    can_stop: bool
+
+    objects = RecurringTaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("recurring task")
         verbose_name_plural = _("recurring tasks")
         ordering: ClassVar = ["next_deadline", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(every="workday")
+                | Q(
+                    every="week",
+                    weekdays__len__gte=1,
+                    weekdays__contained_by=list(WORKING_WEEKDAYS),
+                )
+                | Q(every="month", day__gte=MONTH_DAYS[0], day__lte=MONTH_DAYS[1]),
+                name="recurring_task_schedule_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        self.schedule.validate()
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(
+            every=self.every,
+            weekdays=tuple(self.weekdays or ()),
+            day=self.day,
+            until=self.until,
+        )
+
+    @property
+    def schedule_text(self) -> str:
+        return self.schedule.describe()
+
+    @property
+    def has_ended(self) -> bool:
+        """Past its last date: the next occurrence would fall after the end."""
+        return self.until is not None and self.next_deadline > self.until
 
 
 class Absence(models.Model):

@@ -43,6 +43,7 @@ from tasks.models import (
     Notification,
     NotificationPreference,
     Priority,
+    RecurringTask,
     Source,
     Status,
     Task,
@@ -484,3 +485,27 @@ def preview(tasks: QuerySet[Task], page_number: int | None) -> Preview:
         .order_by("deadline", "pk")
     )
     return Preview(count=len(ids), key=selection_key(ids), page=page, tasks=rows)
+
+
+# --- recurring tasks -------------------------------------------------------------------------
+
+RECURRING_PAGE = 25
+
+
+def recurring_on_list(user: User) -> QuerySet[RecurringTask]:
+    """The recurring tasks a person follows (`RecurringTaskQuerySet.visible_to`), running ones
+    first, then by the next deadline; each with `occurrence_count` and `latest_occurrence` (the
+    pk of its latest task), in the list's one query."""
+    occurrences = Task.objects.filter(recurrence=OuterRef("pk")).order_by()
+    return (
+        RecurringTask.objects.visible_to(user)
+        .select_related("author", "responsible__department", "stopped_by")
+        .annotate(
+            occurrence_count=Coalesce(
+                Subquery(occurrences.values("recurrence").annotate(n=Count("pk")).values("n")),
+                0,
+            ),
+            latest_occurrence=Subquery(occurrences.order_by("-deadline", "-pk").values("pk")[:1]),
+        )
+        .order_by("-is_active", "next_deadline", "pk")
+    )

@@ -43,6 +43,7 @@ from tasks.models import (
     NotificationPreference,
     Priority,
     RecurringTask,
+    Schedule,
     Source,
     StandupNote,
     Status,
@@ -855,20 +856,46 @@ def delete_absence(*, absence: Absence, actor: User, version: int) -> None:
     absence.delete()
 
 
-def _next_nominal(template: RecurringTask, after: dt.date) -> dt.date:
-    """The template's next calendar date after `after`: that weekday, or that day next month."""
-    if template.every == RecurringTask.Every.WEEK:
-        return after + dt.timedelta(days=(template.day - after.weekday() - 1) % 7 + 1)
+# --- recurring tasks -------------------------------------------------------------------------
+
+
+def can_stop_recurring(user: User, template: RecurringTask) -> bool:
+    """Its author, the head of the responsible person's directorate, the deputy and the admin
+    stop a recurring task (as they direct its occurrences)."""
+    if user.has_role(Role.DEPUTY, Role.ADMIN) or template.author_id == user.pk:
+        return True
+    department = template.responsible.department
+    return user.has_role(Role.HEAD) and department is not None and department.head_id == user.pk
+
+
+def _next_nominal(schedule: Schedule, after: dt.date) -> dt.date:
+    """The schedule's next calendar date after `after`: the next chosen weekday, or the day of
+    this month or the next (a month without that day: its last day)."""
+    if schedule.every == RecurringTask.Every.WEEK:
+        return min(
+            after + dt.timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
+            for weekday in schedule.weekdays
+        )
+    assert schedule.day is not None  # a monthly schedule has its day (Schedule.validate)
+    this_month = dt.date(
+        after.year, after.month, min(schedule.day, monthrange(after.year, after.month)[1])
+    )
+    if this_month > after:
+        return this_month
     year, month = after.year + after.month // 12, after.month % 12 + 1
-    return dt.date(year, month, min(template.day, monthrange(year, month)[1]))
+    return dt.date(year, month, min(schedule.day, monthrange(year, month)[1]))
 
 
-def _next_due(template: RecurringTask, after: dt.date) -> dt.date:
-    """The first occurrence due after `after`. A day off moves it to the working day before,
-    within the same month (or else to the next working day)."""
+def next_occurrence(schedule: Schedule, after: dt.date) -> dt.date:
+    """The first occurrence due after `after`: the next working day (every working day), or the
+    next date of the schedule, where a day off moves it to the working day before, within the
+    same month (or else to the next working day). The end date is not applied here: the caller
+    sets nothing after `schedule.until`."""
+    if schedule.every == RecurringTask.Every.WORKDAY:
+        return add_working_days(after, 1)
     nominal = after
     while True:
-        nominal = _next_nominal(template, nominal)
+        nominal = _next_nominal(schedule, nominal)
         due = nominal
         while not is_working_day(due) and (due - dt.timedelta(days=1)).month == nominal.month:
             due -= dt.timedelta(days=1)
@@ -880,13 +907,94 @@ def _next_due(template: RecurringTask, after: dt.date) -> dt.date:
 
 
 @transaction.atomic
+def create_recurring_task(
+    *,
+    author: User,
+    schedule: Schedule,
+    title: str,
+    responsible: User,
+    deadline: dt.datetime,
+    description: str = "",
+    priority: int = Priority.NORMAL,
+    source: str = Source.INITIATIVE,
+    source_number: str = "",
+    source_date: dt.date | None = None,
+    co_executors: Sequence[User] = (),
+    checklist: Sequence[str] = (),
+) -> Task:
+    """Set a task that repeats on `schedule`: the task is its first occurrence, and the template
+    the nightly job sets the following ones from (title, description, responsible person,
+    priority and the deadline's time of day)."""
+    first = timezone.localdate(deadline)
+    schedule.validate(first=first)
+    template = RecurringTask(
+        title=_clean_text(title, field="title")[:200],
+        description=_clean_text(description, field="description", required=False),
+        author=author,
+        responsible=responsible,
+        priority=priority,
+        every=schedule.every,
+        weekdays=list(schedule.weekdays) if schedule.every == RecurringTask.Every.WEEK else [],
+        day=schedule.day if schedule.every == RecurringTask.Every.MONTH else None,
+        until=schedule.until,
+        deadline_time=timezone.localtime(deadline).time(),
+        next_deadline=next_occurrence(schedule, first),
+    )
+    template._change_reason = gettext_noop("created")
+    template._history_user = author
+    template.save()
+    return create_task(
+        author=author,
+        title=title,
+        responsible=responsible,
+        deadline=deadline,
+        description=description,
+        priority=priority,
+        source=source,
+        source_number=source_number,
+        source_date=source_date,
+        co_executors=co_executors,
+        checklist=checklist,
+        recurrence=template,
+    )
+
+
+@transaction.atomic
+def stop_recurring_task(*, template: RecurringTask, actor: User) -> RecurringTask:
+    """Stop a recurring task: no occurrence is set any more; those already set stay as they are."""
+    template = (
+        RecurringTask.objects.select_for_update(of=("self",))
+        .select_related("responsible__department")
+        .get(pk=template.pk)
+    )
+    if not can_stop_recurring(actor, template):
+        raise PermissionDenied(_("You may not stop this recurring task."))
+    if not template.is_active:
+        raise ValidationError(_("This task has already stopped repeating."))
+    template.is_active = False
+    template.stopped_at = timezone.now()
+    template.stopped_by = actor
+    template._change_reason = gettext_noop("stopped repeating")
+    template._history_user = actor
+    template.save(update_fields=["is_active", "stopped_at", "stopped_by"])
+    return template
+
+
+@transaction.atomic
 def create_recurring_occurrences(*, today: dt.date) -> int:
-    """Set the occurrences of active templates due within the next five working days."""
+    """Set the occurrences of running templates due within the next five working days (none
+    after a template's end date, none already past); a second run the same day sets nothing."""
     created = 0
     horizon = add_working_days(today, 5)
-    templates = RecurringTask.objects.select_for_update().select_related("author", "responsible")
-    for template in templates.filter(is_active=True, next_deadline__lte=horizon):
-        while template.next_deadline <= horizon:
+    templates = (
+        RecurringTask.objects.running()
+        .filter(next_deadline__lte=horizon)
+        .select_for_update(of=("self",))
+        .select_related("author", "responsible")
+    )
+    for template in templates:
+        last = min(horizon, template.until or horizon)
+        while template.next_deadline <= last:
             if template.next_deadline >= today:
                 create_task(
                     author=template.author,
@@ -894,12 +1002,13 @@ def create_recurring_occurrences(*, today: dt.date) -> int:
                     description=template.description,
                     responsible=template.responsible,
                     priority=template.priority,
-                    deadline=deadline_from(template.next_deadline),
+                    deadline=deadline_from(template.next_deadline, template.deadline_time),
                     recurrence=template,
                     allow_past_deadline=True,
                 )
                 created += 1
-            template.next_deadline = _next_due(template, template.next_deadline)
+            template.next_deadline = next_occurrence(template.schedule, template.next_deadline)
+        template._change_reason = gettext_noop("occurrences set")
         template.save(update_fields=["next_deadline"])
     return created
 

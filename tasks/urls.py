@@ -11,6 +11,7 @@ from tasks.views import (
     kanban,
     my,
     notifications,
+    recurring,
     standup,
 )
 
@@ -31,6 +32,8 @@ urlpatterns = [
     path("absences/<int:pk>/hand-over/", absences.absence_hand_over, name="absence-hand-over"),
     path("absences/<int:pk>/give-back/", absences.absence_give_back, name="absence-give-back"),
     path("absences/<int:pk>/undo/<int:hand_over_pk>/", absences.absence_undo, name="absence-undo"),
+    path("recurring/", recurring.recurring_list, name="recurring"),
+    path("recurring/<int:pk>/stop/", recurring.recurring_stop, name="recurring-stop"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("notifications/bell/", notifications.bell, name="bell"),

@@ -14,7 +14,7 @@ from tasks import forms
 from tasks.models import Attachment, Task
 from tasks.panels import panels_for
 from tasks.selectors import build_timeline
-from tasks.services import actions_for
+from tasks.services import actions_for, can_stop_recurring
 
 
 def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
@@ -22,7 +22,13 @@ def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
     task = get_object_or_404(
         Task.objects.visible_to(user)
         .with_figures()
-        .select_related("author", "responsible", "department__head"),
+        .select_related(
+            "author",
+            "responsible",
+            "department__head",
+            "recurrence__responsible__department",
+            "recurrence__stopped_by",
+        ),
         pk=pk,
     )
     co_executors = list(task.co_executors.all())
@@ -41,6 +47,10 @@ def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
         "move_form": forms.MoveRequestForm(),
         "can_decide": "cancel" in task.actions,
         "panels": panels_for(task, user),
+        "can_stop_recurrence": task.recurrence is not None
+        and task.recurrence.is_active
+        and not task.recurrence.has_ended
+        and can_stop_recurring(user, task.recurrence),
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,15 +12,16 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from akimat.cleaning import query_text
-from akimat.http import HtmxRequest
+from akimat.http import HtmxRequest, add_errors
 from akimat.once import AlreadySaved, already_saved, once
 from akimat.versions import Conflict
 from tasks import services
-from tasks.forms import TaskCreateForm, TaskEditForm, assignable_people
+from tasks.forms import RecurrenceForm, TaskCreateForm, TaskEditForm, assignable_people
 from tasks.models import Task
 
 SEARCH_LIMIT = 30
@@ -32,32 +35,56 @@ def task_create(request: HtmxRequest) -> HttpResponse:
     form = TaskCreateForm(
         request.POST or None, user=request.user, initial={"responsible": request.user.pk}
     )
-    if request.method == "POST" and form.is_valid():
+    repeat_form = RecurrenceForm(request.POST or None, prefix="repeat")
+    if request.method == "POST" and _both_valid(form, repeat_form):
         data = form.cleaned_data
+        schedule = repeat_form.schedule()
+        details: dict[str, Any] = {
+            "author": request.user,
+            "title": data["title"],
+            "description": data["description"],
+            "responsible": data["responsible"],
+            "deadline": data["deadline"],
+            "priority": data["priority"],
+            "source": data["source"],
+            "source_number": data["source_number"],
+            "source_date": data["source_date"],
+            "co_executors": list(data["co_executors"]),
+            "checklist": data["checklist"].splitlines(),
+        }
         try:
             with once(request) as submission:
-                task = services.create_task(
-                    author=request.user,
-                    title=data["title"],
-                    description=data["description"],
-                    responsible=data["responsible"],
-                    deadline=data["deadline"],
-                    priority=data["priority"],
-                    source=data["source"],
-                    source_number=data["source_number"],
-                    source_date=data["source_date"],
-                    co_executors=list(data["co_executors"]),
-                    checklist=data["checklist"].splitlines(),
-                )
+                if schedule is None:
+                    task = services.create_task(**details)
+                else:
+                    task = services.create_recurring_task(schedule=schedule, **details)
                 submission.location = task.get_absolute_url()
         except AlreadySaved as repeat:
             return already_saved(request, repeat, redirect_to=reverse("tasks:my-tasks"))
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
-            messages.success(request, _("The task has been set."))
+            if schedule is None:
+                messages.success(request, _("The task has been set."))
+            else:
+                messages.success(
+                    request,
+                    _("The task has been set. %(schedule)s.") % {"schedule": schedule.describe()},
+                )
             return HttpResponseRedirect(task.get_absolute_url())
-    return TemplateResponse(request, "tasks/task_form.html", {"form": form, "task": None})
+    return TemplateResponse(
+        request,
+        "tasks/task_form.html",
+        {"form": form, "repeat_form": repeat_form, "task": None},
+    )
+
+
+def _both_valid(form: TaskCreateForm, repeat_form: RecurrenceForm) -> bool:
+    """Both forms checked (so every mistake shows at once), and the repeats' end not before
+    the first deadline."""
+    if not all([form.is_valid(), repeat_form.is_valid()]):
+        return False
+    return repeat_form.check_first(timezone.localdate(form.cleaned_data["deadline"]))
 
 
 @require_http_methods(["GET", "POST"])

@@ -130,7 +130,7 @@ def test_the_real_directorates_have_moves_comments_checklists_absences_and_histo
     assert ChecklistItem.objects.filter(is_done=True).exists()
     assert Absence.objects.filter(acting__isnull=False).exists()
     weekly = RecurringTask.objects.filter(title="Еженедельный отчёт руководителю")
-    assert weekly.count() == 5 and all(t.day == 4 for t in weekly)
+    assert weekly.count() == 5 and all(t.weekdays == [4] and t.day is None for t in weekly)
     assert Task.objects.filter(recurrence__in=weekly).count() >= 5 * 10
     # Every task's page shows how it got where it is: created, then each change.
     task = Task.objects.filter(status=Status.DONE).exclude(author=F("responsible")).first()

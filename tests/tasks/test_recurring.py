@@ -27,12 +27,16 @@ def calendar():
 
 
 def template(*, author, responsible, every, day, next_deadline, title="Сводка") -> RecurringTask:
+    """A template as the admin sets one: weekly on one weekday (`day`, 0 = Monday), or monthly
+    on the day of the month `day`."""
+    weekly = every == RecurringTask.Every.WEEK
     return RecurringTask.objects.create(
         title=title,
         author=author,
         responsible=responsible,
         every=every,
-        day=day,
+        weekdays=[day] if weekly else [],
+        day=None if weekly else day,
         next_deadline=next_deadline,
     )
 
