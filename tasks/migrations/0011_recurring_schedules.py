@@ -31,7 +31,7 @@ def weekdays_into_weekday(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0009_source_protocol"),
+        ("tasks", "0010_notification_preferences"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
