@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tasks.views import absences, actions, board, detail, forms, my, notifications, standup
+from tasks.views import (
+    absences,
+    actions,
+    board,
+    detail,
+    forms,
+    imports,
+    my,
+    notifications,
+    standup,
+)
 
 app_name = "tasks"
 
@@ -11,6 +21,10 @@ urlpatterns = [
     path("new/", forms.task_create, name="task-create"),
     path("people/", forms.people_options, name="people-options"),
     path("board/", board.board, name="board"),
+    path("import/", imports.instructions_import, name="import"),
+    path("import/confirm/", imports.instructions_import_confirm, name="import-confirm"),
+    path("import/template.xlsx", imports.instructions_import_template, name="import-template"),
+    path("import/<int:pk>/", imports.instructions_import_run, name="import-run"),
     path("standup/", standup.standup, name="standup"),
     path("standup/blockers/", standup.standup_blockers, name="standup-blockers"),
     path("absences/", absences.absence_list, name="absences"),
