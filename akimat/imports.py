@@ -381,6 +381,14 @@ def execute(run_id: int, spec: ImportSpec[Any], progress: Progress | None = None
         except FileNotFoundError:
             run.state = ImportRun.State.FAILED
             run.error = _("The uploaded file is gone. Upload it again.")
+        except Exception:
+            # The transaction rolled back: say so on the page, then let Celery record the error.
+            run.state = ImportRun.State.FAILED
+            run.error = _("The import broke off; nothing was imported. Try again later.")
+            run.finished_at = timezone.now()
+            run.save(update_fields=["state", "rows", "error", "finished_at"])
+            path.unlink(missing_ok=True)
+            raise
     run.finished_at = timezone.now()
     run.save(update_fields=["state", "rows", "created", "updated", "error", "finished_at"])
     path.unlink(missing_ok=True)
