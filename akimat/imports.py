@@ -431,16 +431,16 @@ def summary(run: ImportRun) -> str:
         return run.error
     if run.state != ImportRun.State.DONE:
         return str(run.get_state_display())
-    created = ngettext("%(count)s created", "%(count)s created", run.created) % {
-        "count": run.created
-    }
-    updated = ngettext("%(count)s updated", "%(count)s updated", run.updated) % {
-        "count": run.updated
-    }
-    return _("Imported from %(file)s: %(created)s, %(updated)s.") % {
+    counts = [
+        ngettext("%(count)s created", "%(count)s created", run.created) % {"count": run.created}
+    ]
+    if run.updated:
+        counts.append(
+            ngettext("%(count)s updated", "%(count)s updated", run.updated) % {"count": run.updated}
+        )
+    return _("Imported from %(file)s: %(counts)s.") % {
         "file": run.file_name,
-        "created": created,
-        "updated": updated,
+        "counts": ", ".join(counts),
     }
 
 
@@ -466,8 +466,8 @@ def upload_page(request: HtmxRequest, spec: ImportSpec[Any]) -> HttpResponse:
             upload.seek(0)
         except ValidationError as error:
             _forget(request, spec.kind, delete=True)
-            context = {"spec": spec, "upload_error": " ".join(error.messages)}
-            return TemplateResponse(request, "akimat/import.html", context, status=200)
+            refused = {"spec": spec, "upload_error": " ".join(error.messages)}
+            return TemplateResponse(request, "akimat/import.html", refused)
         keep_upload(request, spec.kind, upload)
         return HttpResponseRedirect(here)
     context: dict[str, Any] = {"spec": spec}
@@ -493,7 +493,10 @@ def confirm(request: HtmxRequest, spec: ImportSpec[Any], job: Any) -> HttpRespon
     token = request.POST.get("token", "")
     kept = stashed(request, spec.kind)
     if kept is None or kept[0] != token:
-        earlier = ImportRun.objects.filter(token=_uuid_or_none(token), user=request.user).first()
+        parsed = _uuid_or_none(token)
+        earlier = (
+            ImportRun.objects.filter(token=parsed, user=request.user).first() if parsed else None
+        )
         if earlier:
             messages.info(request, str(AlreadyConfirmed(earlier)))
             return HttpResponseRedirect(reverse(f"{spec.url_name}-run", args=[earlier.pk]))
@@ -529,17 +532,12 @@ def _uuid_or_none(raw: str) -> uuid.UUID | None:
 def run_page(request: HtmxRequest, spec: ImportSpec[Any], pk: int) -> HttpResponse:
     """The progress of a confirmed import; htmx polls the region until it ends with a toast."""
     run = get_object_or_404(ImportRun, pk=pk, user=request.user, kind=spec.kind)
-    context = {
-        "spec": spec,
-        "run": run,
-        "done_rows": run_progress(run),
-        "summary": summary(run),
-    }
+    line = summary(run)
+    context = {"spec": spec, "run": run, "done_rows": run_progress(run), "summary": line}
     if request.htmx:
         response = TemplateResponse(request, "akimat/import_run.html#import-progress", context)
         if run.is_finished:
-            level = "success" if run.state == ImportRun.State.DONE else "danger"
-            notify(response, context["summary"], level)
+            notify(response, line, "success" if run.state == ImportRun.State.DONE else "danger")
         return response
     return TemplateResponse(request, "akimat/import_run.html", context)
 

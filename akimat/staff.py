@@ -142,20 +142,20 @@ def check(rows: list[Row], author: User) -> Checked[Person]:
 
 def write(planned: list[Person], author: User, progress: Progress) -> Outcome:
     """Create or update every person, set their role group, and make heads heads."""
-    existing = {
-        u.login: u
-        for u in User.objects.annotate(login=Lower("username")).filter(
-            login__in=[p.login.lower() for p in planned]
-        )
+    logins = [p.login.lower() for p in planned]
+    existing: dict[str, User] = {
+        u.username.lower(): u
+        for u in User.objects.annotate(login=Lower("username")).filter(login__in=logins)
     }
     new: list[User] = []
     changed: list[User] = []
     for person in planned:
-        user = existing.get(person.login.lower())
-        if user is None:
+        found = existing.get(person.login.lower())
+        if found is None:
             user = User(username=person.login, password=make_password(None))
             new.append(user)
         else:
+            user = found
             changed.append(user)
         for key, value in person.values.items():
             setattr(user, key, value)

@@ -119,7 +119,9 @@ def test_the_import_creates_and_updates_people_and_keeps_passwords(
     assert User.objects.get(username="m.omarova").roles == {"methodologist"}
 
 
-def test_every_kind_of_row_error_is_shown(client, admin, department, django_capture_on_commit_callbacks):
+def test_every_kind_of_row_error_is_shown(
+    client, admin, department, django_capture_on_commit_callbacks
+):
     client.force_login(admin)
     rows = [
         row("a.one", last_name=""),  # 2
@@ -155,7 +157,9 @@ def test_every_kind_of_row_error_is_shown(client, admin, department, django_capt
     assert not ImportRun.objects.exists()
 
 
-def test_a_double_confirm_creates_nothing_twice(client, admin, department, django_capture_on_commit_callbacks):
+def test_a_double_confirm_creates_nothing_twice(
+    client, admin, department, django_capture_on_commit_callbacks
+):
     client.force_login(admin)
     preview(client, [row("n.saparov")])
     token = client.session["imports"]["staff"]["token"]
@@ -179,10 +183,24 @@ def test_the_preview_costs_the_same_queries_at_ten_times_the_rows(
 ):
     client.force_login(admin)
     for scale in (1, 10):
-        rows = [row(f"p{scale}.{n}", directorate=("agriculture", "land", "x")[n % 3]) for n in range(3 * scale)]
+        rows = [
+            row(f"p{scale}.{n}", directorate=("agriculture", "land", "x")[n % 3])
+            for n in range(3 * scale)
+        ]
         preview(client, rows)
         # session, user, roles, the directorates named, the bell's count
         with django_assert_num_queries(5):
             page = client.get(URL)
         assert f"строк — {3 * scale}" in page.text
     assert Department.objects.count() == 2
+
+
+def test_a_kazakh_speaker_reads_the_preview_in_kazakh(client, admin, department):
+    admin.language = "kk"
+    admin.save(update_fields=["language"])
+    client.force_login(admin)
+    text = preview(client, [row("a.one", last_name=""), row("b.two", role="boss")]).text
+    assert "Штат тізімін импорттау" in text
+    assert "<td>2</td><td>Тегі</td>" in text
+    assert "Белгісіз рөл: «boss»" in text
+    assert "Қатесі бар жолдар: 2." in text

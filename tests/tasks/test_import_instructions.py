@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from akimat.models import ImportRun
 from akimat.imports import text_cell
+from akimat.models import ImportRun
 from tasks.imports import split_text
 from tasks.models import Notification, Source, Task
 from tests.factories import UserFactory
@@ -31,7 +31,13 @@ SATURDAY = dt.date(2026, 11, 21)
 
 def good_rows(specialist, colleague):
     return [
-        ["Подготовить справку о посевной.", "specialist", FRIDAY, "№ 21-08/568", dt.date(2026, 11, 2)],
+        [
+            "Подготовить справку о посевной.",
+            "specialist",
+            FRIDAY,
+            "№ 21-08/568",
+            dt.date(2026, 11, 2),
+        ],
         ["Ответить ТОО «Береке»", "Абенов Болат", "27.11.2026", "", None],
     ]
 
@@ -56,7 +62,11 @@ def test_the_template_has_the_headers_in_the_persons_language_and_an_example(cli
     response = client.get(reverse("tasks:import-template"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]][:3] == ["Текст поручения", "Ответственный (логин или «Фамилия Имя»)", "Срок"]
+    assert [c.value for c in sheet[1]][:3] == [
+        "Текст поручения",
+        "Ответственный (логин или «Фамилия Имя»)",
+        "Срок",
+    ]
     assert sheet["A2"].value.startswith("Подготовить справку")
 
 
@@ -83,7 +93,9 @@ def test_the_deputy_imports_after_a_preview_and_the_tasks_are_set(
     assert "Импортировано из поручения.xlsx: создано 2" in done.text
     first, second = Task.objects.order_by("title")
     assert (first.title, first.responsible, first.department) == (
-        "Ответить ТОО «Береке»", colleague, colleague.department
+        "Ответить ТОО «Береке»",
+        colleague,
+        colleague.department,
     )
     assert second.source == Source.INSTRUCTION
     assert (second.source_number, second.source_date) == ("21-08/568", dt.date(2026, 11, 2))
@@ -238,15 +250,18 @@ def test_the_preview_costs_the_same_queries_at_ten_times_the_rows(
         assert f"{3 * scale} строк" in page.text or f"{3 * scale} строки" in page.text
 
 
-def test_another_persons_import_is_not_found(client, deputy, head, specialist, colleague,
-                                              django_capture_on_commit_callbacks):
+def test_another_persons_import_is_not_found(
+    client, deputy, head, specialist, colleague, django_capture_on_commit_callbacks
+):
     client.force_login(deputy)
     preview(client, good_rows(specialist, colleague))
     confirm(client, django_capture_on_commit_callbacks)
     run = ImportRun.objects.get()
     client.force_login(head)
     assert client.get(reverse("tasks:import-run", args=[run.pk])).status_code == 404
-    assert client.post(reverse("tasks:import-confirm"), {"token": str(run.token)}).status_code == 302
+    assert (
+        client.post(reverse("tasks:import-confirm"), {"token": str(run.token)}).status_code == 302
+    )
     assert Task.objects.count() == 2
 
 

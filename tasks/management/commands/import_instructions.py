@@ -44,8 +44,10 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(error.messages)) from None
             checked = INSTRUCTIONS.check(rows, user)
             if checked.errors:
-                for error in checked.errors[:SHOWN_ERRORS]:
-                    self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
+                for row_error in checked.errors[:SHOWN_ERRORS]:
+                    self.stderr.write(
+                        f"row {row_error.row}, {row_error.column}: {row_error.message}"
+                    )
                 more = len(checked.errors) - SHOWN_ERRORS
                 if more > 0:
                     self.stderr.write(f"… and {more} more errors.")
