@@ -125,6 +125,7 @@ def people(request: HtmxRequest) -> HttpResponse:
         "query": query,
         "results": results[:PEOPLE_PAGE_SIZE],
         "more": len(results) > PEOPLE_PAGE_SIZE,
+        "may_import": STAFF.may_import(request.user),
     }
     template = "akimat/people.html"
     if request.htmx:

@@ -19,6 +19,7 @@ from akimat.once import AlreadySaved, already_saved, once
 from akimat.versions import Conflict
 from tasks import services
 from tasks.forms import TaskCreateForm, TaskEditForm, assignable_people
+from tasks.imports import may_import as may_import_instructions
 from tasks.models import Task
 
 SEARCH_LIMIT = 30
@@ -57,7 +58,8 @@ def task_create(request: HtmxRequest) -> HttpResponse:
         else:
             messages.success(request, _("The task has been set."))
             return HttpResponseRedirect(task.get_absolute_url())
-    return TemplateResponse(request, "tasks/task_form.html", {"form": form, "task": None})
+    context = {"form": form, "task": None, "may_import": may_import_instructions(request.user)}
+    return TemplateResponse(request, "tasks/task_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -204,3 +204,10 @@ def test_a_kazakh_speaker_reads_the_preview_in_kazakh(client, admin, department)
     assert "<td>2</td><td>Тегі</td>" in text
     assert "Белгісіз рөл: «boss»" in text
     assert "Қатесі бар жолдар: 2." in text
+
+
+def test_the_people_page_links_to_the_import_for_the_admin_only(client, admin, specialist):
+    client.force_login(admin)
+    assert 'href="/people/import/"' in client.get("/people/").text
+    client.force_login(specialist)
+    assert 'href="/people/import/"' not in client.get("/people/").text

@@ -281,3 +281,10 @@ def test_the_command_refuses_a_file_with_errors(deputy, tmp_path):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_instructions", str(path), "--author", "deputy")
     assert not Task.objects.exists()
+
+
+def test_the_new_task_page_links_to_the_import_for_those_who_may_import(client, head, specialist):
+    client.force_login(head)
+    assert 'href="/tasks/import/"' in client.get(reverse("tasks:task-create")).text
+    client.force_login(specialist)
+    assert 'href="/tasks/import/"' not in client.get(reverse("tasks:task-create")).text
