@@ -288,3 +288,48 @@ def test_the_new_task_page_links_to_the_import_for_those_who_may_import(client, 
     assert 'href="/tasks/import/"' in client.get(reverse("tasks:task-create")).text
     client.force_login(specialist)
     assert 'href="/tasks/import/"' not in client.get(reverse("tasks:task-create")).text
+
+
+def test_a_queued_import_shows_a_bar_that_polls_and_a_finished_one_ends_with_a_toast(
+    client, deputy, specialist, colleague, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    queued = ImportRun.objects.create(
+        token=uuid.uuid4(), kind="instructions", user=deputy, file_name="a.xlsx"
+    )
+    client.force_login(deputy)
+    page = client.get(reverse("tasks:import-run", args=[queued.pk]))
+    assert 'hx-trigger="every 1s"' in page.text and "<progress" in page.text
+    assert "В очереди" in page.text
+
+    preview(client, good_rows(specialist, colleague))
+    confirm(client, django_capture_on_commit_callbacks)
+    run = ImportRun.objects.exclude(pk=queued.pk).get()
+    poll = client.get(reverse("tasks:import-run", args=[run.pk]), headers={"HX-Request": "true"})
+    assert "<html" not in poll.text and 'hx-trigger="every 1s"' not in poll.text
+    assert "Импортировано из поручения.xlsx: создано 2" in poll.headers[
+        "HX-Trigger"
+    ].encode().decode("unicode_escape")
+
+
+def test_an_upload_never_confirmed_is_deleted_after_a_day(
+    client, deputy, specialist, colleague, tmp_path
+):
+    import os
+
+    from django.utils import timezone
+
+    from akimat.imports import sweep_stale_uploads
+
+    client.force_login(deputy)
+    preview(client, good_rows(specialist, colleague))
+    (kept,) = Path(tmp_path, "imports").iterdir()
+    hours_ago = timezone.now().timestamp() - 23 * 3600
+    os.utime(kept, (hours_ago, hours_ago))
+    assert sweep_stale_uploads() == 0
+    day_ago = timezone.now().timestamp() - 24 * 3600 - 60
+    os.utime(kept, (day_ago, day_ago))
+    assert sweep_stale_uploads() == 1
+    assert not kept.exists()
+    assert "2. Проверьте и подтвердите" not in client.get(URL).text
