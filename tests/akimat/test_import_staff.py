@@ -211,3 +211,11 @@ def test_the_people_page_links_to_the_import_for_the_admin_only(client, admin, s
     assert 'href="/people/import/"' in client.get("/people/").text
     client.force_login(specialist)
     assert 'href="/people/import/"' not in client.get("/people/").text
+
+
+def test_the_night_deletes_uploads_never_confirmed(settings):
+    from akimat import jobs
+
+    entry = settings.CELERY_BEAT_SCHEDULE["forget-stale-imports"]
+    assert entry["task"] == "akimat.jobs.forget_stale_imports"
+    assert jobs.forget_stale_imports.run() == 0  # nothing kept yet
