@@ -68,8 +68,6 @@ MAX_ROWS = 10_000
 KEPT_FOR = dt.timedelta(days=1)
 # Row errors shown per page of the preview.
 ERRORS_PER_PAGE = 50
-# How often the job reports its progress, in rows.
-PROGRESS_EVERY = 250
 SESSION_KEY = "imports"
 FOLDER = "imports"
 
