@@ -188,7 +188,7 @@ def write(planned: list[Instruction], author: User, progress: Progress) -> Outco
     created = services.create_tasks(
         author=author,
         drafts=[item.draft for item in planned],
-        announcement=_("Akim's instructions"),
+        announcement=gettext_lazy("Akim's instructions"),
         progress=progress,
     )
     return Outcome(created=len(created))

@@ -265,13 +265,14 @@ def create_tasks(
     *,
     author: User,
     drafts: Sequence[TaskDraft],
-    announcement: str,
+    announcement: str | Promise,
     progress: Callable[[int], None] | None = None,
 ) -> list[Task]:
     """Set many tasks at once by `create_task`'s rules (clean text, a deadline ahead, the
     responsible person's directorate, a "created" history record by the author), in batches of
     inserts; each responsible person gets one line under the bell, `announcement` with the
-    count, instead of one per task. `progress` hears how many are written so far."""
+    count in their own language, instead of one per task. `progress` hears how many are written
+    so far."""
     now = timezone.now()
     tasks: list[Task] = []
     for draft in drafts:
@@ -309,16 +310,18 @@ def create_tasks(
     counts: dict[int, int] = {}
     for task in created:
         counts[task.responsible_id] = counts.get(task.responsible_id, 0) + 1
-    Notification.objects.bulk_create(
-        Notification(
-            recipient=people[pk],
-            kind=Notification.Kind.ASSIGNED,
-            actor=author,
-            text=f"{announcement} (+{count})"[:400],
+    lines = []
+    for pk, count in counts.items():
+        if pk == author.pk:
+            continue
+        with translation.override(people[pk].own_language):
+            text = f"{announcement} (+{count})"[:400]
+        lines.append(
+            Notification(
+                recipient=people[pk], kind=Notification.Kind.ASSIGNED, actor=author, text=text
+            )
         )
-        for pk, count in counts.items()
-        if pk != author.pk
-    )
+    Notification.objects.bulk_create(lines)
     return created
 
 

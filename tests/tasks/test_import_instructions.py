@@ -101,7 +101,8 @@ def test_the_deputy_imports_after_a_preview_and_the_tasks_are_set(
     assert (second.source_number, second.source_date) == ("21-08/568", dt.date(2026, 11, 2))
     assert second.deadline.date() == FRIDAY and second.author == deputy
     assert second.history.get().history_change_reason == "created"
-    assert Notification.objects.filter(recipient=specialist, task=None).count() == 1
+    (line,) = Notification.objects.filter(recipient=specialist, task=None)
+    assert line.text == "Поручения акима (+1)"
     assert not list(Path(tmp_path, "imports").iterdir())  # the file is gone after the import
 
 
