@@ -10,6 +10,7 @@ table and fill a missing year on first use.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import DateField, ExpressionWrapper, F, IntegerField, Subquery, Value
@@ -147,3 +148,14 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     start = dt.date(day.year, first_month, 1)
     following = dt.date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
     return start, following - dt.timedelta(days=1)
+
+
+def working_days_among(days: Iterable[dt.date]) -> set[dt.date]:
+    """Which of `days` are working days, in one query (an import checks thousands of deadlines)."""
+    days = set(days)
+    if not days:
+        return set()
+    ensure_calendar(start=min(days), end=max(days))
+    return set(
+        CalendarDay.objects.filter(date__in=days, is_working=True).values_list("date", flat=True)
+    )

@@ -363,6 +363,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "akimat.jobs.forget_spent_tokens",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Also at 04:00: delete uploaded import files (akimat.imports) never confirmed within a day.
+    "forget-stale-imports": {
+        "task": "akimat.jobs.forget_stale_imports",
+        "schedule": crontab(hour=4, minute=5),
+    },
     "forget-old-exports": {
         "task": "journal.jobs.forget_old_exports",
         "schedule": crontab(hour=4, minute=0),

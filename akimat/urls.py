@@ -12,6 +12,12 @@ admin.site.site_title = _("Akimat portal")
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views.people, name="people"),
+    path("people/import/", views.people_import, name="people-import"),
+    path("people/import/confirm/", views.people_import_confirm, name="people-import-confirm"),
+    path(
+        "people/import/template.xlsx", views.people_import_template, name="people-import-template"
+    ),
+    path("people/import/<int:pk>/", views.people_import_run, name="people-import-run"),
     path("language/", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
     path("tasks/", include("tasks.urls")),

@@ -16,14 +16,15 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from akimat import calendar, health
+from akimat import calendar, health, imports, jobs
 from akimat.cleaning import query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department, Language, Role, User
 from akimat.services import set_user_language
+from akimat.staff import STAFF
 
 PEOPLE_PAGE_SIZE = 50
 SEARCH_MAX_LENGTH = 100
@@ -124,6 +125,7 @@ def people(request: HtmxRequest) -> HttpResponse:
         "query": query,
         "results": results[:PEOPLE_PAGE_SIZE],
         "more": len(results) > PEOPLE_PAGE_SIZE,
+        "may_import": STAFF.may_import(request.user),
     }
     template = "akimat/people.html"
     if request.htmx:
@@ -168,3 +170,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", **checks},
         status=200 if healthy else 503,
     )
+
+
+# --- the staff list from Excel (the pages are akimat.imports') --------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def people_import(request: HtmxRequest) -> HttpResponse:
+    return imports.upload_page(request, STAFF)
+
+
+@require_POST
+@login_required
+def people_import_confirm(request: HtmxRequest) -> HttpResponse:
+    return imports.confirm(request, STAFF, jobs.import_staff)
+
+
+@require_GET
+@login_required
+def people_import_run(request: HtmxRequest, pk: int) -> HttpResponse:
+    return imports.run_page(request, STAFF, pk)
+
+
+@require_GET
+@login_required
+def people_import_template(request: HtmxRequest) -> HttpResponse:
+    return imports.template_download(request, STAFF)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
+from akimat import imports
 from tasks import digest, instant, services
+from tasks.imports import INSTRUCTIONS
 
 
 # At most once (acks_late off): a worker lost mid-run must not mail everyone a second copy.
@@ -26,3 +28,10 @@ def create_recurring_occurrences() -> int:
 def email_notifications(ids: list[int]) -> int:
     """Mail the notifications whose recipients asked for this kind at once."""
     return instant.email_notifications(ids=ids)
+
+
+@shared_task(bind=True, time_limit=600)
+def import_instructions(self: Task, run_id: int) -> str:
+    """Import a confirmed file of the akim's instructions, reporting the rows written."""
+    run = imports.execute(run_id, INSTRUCTIONS, progress=imports.job_progress(self))
+    return run.state

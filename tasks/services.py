@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -266,6 +266,87 @@ def create_task(
             text=title,
         )
     return task
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """One task of a batch set at once (an import of the akim's instructions)."""
+
+    title: str
+    responsible: User
+    deadline: dt.datetime
+    description: str = ""
+    source: str = Source.INITIATIVE
+    source_number: str = ""
+    source_date: dt.date | None = None
+
+
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def create_tasks(
+    *,
+    author: User,
+    drafts: Sequence[TaskDraft],
+    announcement: str | Promise,
+    progress: Callable[[int], None] | None = None,
+) -> list[Task]:
+    """Set many tasks at once by `create_task`'s rules (clean text, a deadline ahead, the
+    responsible person's directorate, a "created" history record by the author), in batches of
+    inserts; each responsible person gets one line under the bell, `announcement` with the
+    count in their own language, instead of one per task. `progress` hears how many are written
+    so far."""
+    now = timezone.now()
+    tasks: list[Task] = []
+    for draft in drafts:
+        if draft.deadline <= now:
+            raise ValidationError(
+                {"deadline": _("The deadline has already passed. Choose a later one.")}
+            )
+        tasks.append(
+            Task(
+                title=_clean_text(draft.title, field="title")[:200],
+                description=_clean_text(draft.description, field="description", required=False),
+                author=author,
+                responsible=draft.responsible,
+                department_id=draft.responsible.department_id,
+                source=draft.source,
+                source_number=draft.source_number.strip(),
+                source_date=draft.source_date,
+                deadline=draft.deadline,
+                created_at=now,
+            )
+        )
+    created: list[Task] = []
+    for start in range(0, len(tasks), BULK_BATCH):
+        created += bulk_create_with_history(
+            tasks[start : start + BULK_BATCH],
+            Task,
+            batch_size=BULK_BATCH,
+            default_user=author,
+            default_change_reason=gettext_noop("created"),
+            default_date=now,
+        )
+        if progress:
+            progress(len(created))
+    people = {task.responsible_id: task.responsible for task in created}
+    counts: dict[int, int] = {}
+    for task in created:
+        counts[task.responsible_id] = counts.get(task.responsible_id, 0) + 1
+    lines = []
+    for pk, count in counts.items():
+        if pk == author.pk:
+            continue
+        with translation.override(people[pk].own_language):
+            text = f"{announcement} (+{count})"[:400]
+        lines.append(
+            Notification(
+                recipient=people[pk], kind=Notification.Kind.ASSIGNED, actor=author, text=text
+            )
+        )
+    Notification.objects.bulk_create(lines)
+    return created
 
 
 def announce_assignment(*, recipients: Iterable[User], actor: User, text: str) -> None:

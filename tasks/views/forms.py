@@ -22,6 +22,7 @@ from akimat.once import AlreadySaved, already_saved, once
 from akimat.versions import Conflict
 from tasks import services
 from tasks.forms import RecurrenceForm, TaskCreateForm, TaskEditForm, assignable_people
+from tasks.imports import may_import as may_import_instructions
 from tasks.models import Task
 
 SEARCH_LIMIT = 30
@@ -75,7 +76,12 @@ def task_create(request: HtmxRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "tasks/task_form.html",
-        {"form": form, "repeat_form": repeat_form, "task": None},
+        {
+            "form": form,
+            "repeat_form": repeat_form,
+            "task": None,
+            "may_import": may_import_instructions(request.user),
+        },
     )
 
 
