@@ -11,6 +11,8 @@ import re
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import CombinedSearchVector, SearchVector
 from django.db import models
 from django.db.models import (
     Case,
@@ -138,6 +140,26 @@ NUMBER_SIGN = re.compile(r"^(?:\s*(?:№|No\.?(?=[\s\d])|N(?=\s))\s*)+", re.IGNO
 def bare_document_number(number: str) -> str:
     """A document number without the number sign typed before it: «№ 21-08/568» → «21-08/568»."""
     return NUMBER_SIGN.sub("", number).strip()
+
+
+# --- full-text search (akimat.search builds the query) -------------------------------------------
+# Russian stems and `simple` words of the same text, so that a Kazakh word is found by its
+# prefix. PostgreSQL computes the vectors in expression indexes (no stored column): the search's
+# WHERE repeats the very expression, so the planner reads the index. Letters are folded by
+# PostgreSQL in the database's locale (C.UTF-8 and every *.UTF-8 locale fold Cyrillic).
+SEARCHED_TASK_FIELDS = ("title", "description", "source_number")
+
+
+def task_search_vector() -> CombinedSearchVector:
+    """What a task's text search reads: title, description and source document number."""
+    return SearchVector(*SEARCHED_TASK_FIELDS, config="russian") + SearchVector(
+        *SEARCHED_TASK_FIELDS, config="simple"
+    )
+
+
+def comment_search_vector() -> CombinedSearchVector:
+    """What a comment's text search reads: its text."""
+    return SearchVector("body", config="russian") + SearchVector("body", config="simple")
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -348,6 +370,7 @@ class Task(models.Model):
             models.Index(fields=["responsible", "status", "deadline"]),
             models.Index(fields=["department", "status", "deadline"]),
             models.Index(fields=["author", "status"]),
+            GinIndex(task_search_vector(), name="task_search"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
@@ -458,6 +481,7 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering: ClassVar = ["created_at", "pk"]
+        indexes: ClassVar = [GinIndex(comment_search_vector(), name="task_comment_search")]
 
     def __str__(self) -> str:
         return self.body[:50]
@@ -794,3 +818,72 @@ class StandupNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.user}"
+
+
+SAVED_FILTER_NAME_MAX_LENGTH = 80
+SAVED_FILTER_QUERY_MAX_LENGTH = 2000
+
+
+class SavedFilter(models.Model):
+    """A search of the tasks a person keeps under a name: its query string, normalized (only
+    the known filters, in a fixed order), so the same search is the same text."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_task_filters",
+    )
+    name = models.CharField(_("name"), max_length=SAVED_FILTER_NAME_MAX_LENGTH)
+    query = models.CharField(_("filter"), max_length=SAVED_FILTER_QUERY_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering: ClassVar = ["name", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        url = reverse("tasks:search")
+        return f"{url}?{self.query}" if self.query else url
+
+
+class Watch(models.Model):
+    """A person follows a task they can see (the "Watching" tab of the search)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="task_watches",
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="watches"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+
+    class Meta:
+        verbose_name = _("watch")
+        verbose_name_plural = _("watches")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "task"], name="watch_unique_user_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.task}"
