@@ -28,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest, TruncDate
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -95,6 +95,14 @@ def due_soon_until(today: dt.date) -> Subquery:
     return working_day_after(today, DUE_SOON_WORKING_DAYS)
 
 
+def due_soon_at(at: dt.datetime) -> Q:
+    """Due soon at `at`: still in work, the deadline not passed, and its date no later than
+    DUE_SOON_WORKING_DAYS working days ahead."""
+    return Q(status__in=IN_WORK_STATUSES, deadline__gte=at) & Q(
+        LessThanOrEqual(TruncDate("deadline"), due_soon_until(timezone.localdate(at)))
+    )
+
+
 def this_week_until(today: dt.date) -> Coalesce:
     """The last deadline date of "this week" on `today`, as SQL: the end of the working week
     ahead (on a Sunday, the coming one) and never before what is due soon, so a task flagged
@@ -147,13 +155,26 @@ def bare_document_number(number: str) -> str:
 # prefix. PostgreSQL computes the vectors in expression indexes (no stored column): the search's
 # WHERE repeats the very expression, so the planner reads the index. Letters are folded by
 # PostgreSQL in the database's locale (C.UTF-8 and every *.UTF-8 locale fold Cyrillic).
-SEARCHED_TASK_FIELDS = ("title", "description", "source_number")
+# PostgreSQL's parser reads "21-08/568" as a number and a path ('21', '-08', '/568'): in a
+# document number these signs only separate its parts, so they are read as spaces.
+NUMBER_SEPARATORS = "-/\\._#№:"
+
+
+def _searched_task_text() -> tuple[str | Func, ...]:
+    number = Func(
+        F("source_number"),
+        Value(NUMBER_SEPARATORS),
+        Value(" " * len(NUMBER_SEPARATORS)),
+        function="translate",
+        output_field=models.CharField(),
+    )
+    return ("title", "description", number)
 
 
 def task_search_vector() -> CombinedSearchVector:
     """What a task's text search reads: title, description and source document number."""
-    return SearchVector(*SEARCHED_TASK_FIELDS, config="russian") + SearchVector(
-        *SEARCHED_TASK_FIELDS, config="simple"
+    return SearchVector(*_searched_task_text(), config="russian") + SearchVector(
+        *_searched_task_text(), config="simple"
     )
 
 
@@ -243,11 +264,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
                 default=Value(0),
                 output_field=models.IntegerField(),
             ),
-            due_soon=ExpressionWrapper(
-                Q(status__in=IN_WORK_STATUSES, deadline__gte=at)
-                & Q(deadline_date__lte=due_soon_until(today)),
-                output_field=models.BooleanField(),
-            ),
+            due_soon=ExpressionWrapper(due_soon_at(at), output_field=models.BooleanField()),
             awaiting_days=Case(
                 When(
                     status=Status.AWAITING_ACCEPTANCE,

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tasks.views import absences, actions, board, detail, forms, my, notifications, standup
+from tasks.views import (
+    absences,
+    actions,
+    board,
+    detail,
+    forms,
+    my,
+    notifications,
+    search,
+    standup,
+)
 
 app_name = "tasks"
 
@@ -11,6 +21,10 @@ urlpatterns = [
     path("new/", forms.task_create, name="task-create"),
     path("people/", forms.people_options, name="people-options"),
     path("board/", board.board, name="board"),
+    path("search/", search.task_search, name="search"),
+    path("search/saved/", search.saved_filter_create, name="saved-filter-create"),
+    path("search/saved/<int:pk>/rename/", search.saved_filter_rename, name="saved-filter-rename"),
+    path("search/saved/<int:pk>/delete/", search.saved_filter_delete, name="saved-filter-delete"),
     path("standup/", standup.standup, name="standup"),
     path("standup/blockers/", standup.standup_blockers, name="standup-blockers"),
     path("absences/", absences.absence_list, name="absences"),
@@ -24,6 +38,7 @@ urlpatterns = [
     path("accept/", actions.task_accept_selected, name="task-accept-selected"),
     path("<int:pk>/", detail.task_detail, name="task-detail"),
     path("<int:pk>/edit/", forms.task_edit, name="task-edit"),
+    path("<int:pk>/watch/", search.task_watch, name="task-watch"),
     path("<int:pk>/start/", actions.task_start, name="task-start"),
     path("<int:pk>/submit/", actions.task_submit, name="task-submit"),
     path("<int:pk>/accept/", actions.task_accept, name="task-accept"),
