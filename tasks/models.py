@@ -851,8 +851,10 @@ class SavedFilter(models.Model):
         on_delete=models.CASCADE,
         related_name="saved_task_filters",
     )
-    name = models.CharField(_("name"), max_length=SAVED_FILTER_NAME_MAX_LENGTH)
-    query = models.CharField(_("filter"), max_length=SAVED_FILTER_QUERY_MAX_LENGTH, blank=True)
+    name = models.CharField(_("filter name"), max_length=SAVED_FILTER_NAME_MAX_LENGTH)
+    query = models.CharField(
+        _("search parameters"), max_length=SAVED_FILTER_QUERY_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
     # Read by django-simple-history when the instance is saved: the record's reason, user, date.

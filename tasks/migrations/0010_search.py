@@ -26,8 +26,11 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=80, verbose_name="name")),
-                ("query", models.CharField(blank=True, max_length=2000, verbose_name="filter")),
+                ("name", models.CharField(max_length=80, verbose_name="filter name")),
+                (
+                    "query",
+                    models.CharField(blank=True, max_length=2000, verbose_name="search parameters"),
+                ),
                 (
                     "created_at",
                     models.DateTimeField(
@@ -94,8 +97,11 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=80, verbose_name="name")),
-                ("query", models.CharField(blank=True, max_length=2000, verbose_name="filter")),
+                ("name", models.CharField(max_length=80, verbose_name="filter name")),
+                (
+                    "query",
+                    models.CharField(blank=True, max_length=2000, verbose_name="search parameters"),
+                ),
                 (
                     "created_at",
                     models.DateTimeField(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from akimat.calendar import ensure_calendar
 from tasks import services
 from tasks.models import Comment, SavedFilter, Source, Status, Task, Watch
 from tasks.search import MAX_SAVED_FILTERS
@@ -21,6 +22,12 @@ from tests.factories import UserFactory
 from tests.tasks.factories import TaskFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
+
+
+@pytest.fixture(autouse=True)
+def _calendar(db):
+    """The working days "due soon" counts (the pinned clock is in November 2026)."""
+    ensure_calendar(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
 
 SEARCH = reverse("tasks:search")
 HX = {"HX-Request": "true"}
