@@ -51,7 +51,7 @@ def titles(response) -> list[str]:
 
 
 def found_count(response) -> int:
-    match = re.search(r'data-testid="result-count">\s*(\d+)', response.text)
+    match = re.search(r'data-testid="result-count">[^<\d]*(\d+)', response.text)
     assert match, "the page says how many tasks it found"
     return int(match.group(1))
 
