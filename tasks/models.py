@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import CombinedSearchVector, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import (
     Case,
@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.urls import reverse
@@ -171,14 +171,14 @@ def _searched_task_text() -> tuple[str | Func, ...]:
     return ("title", "description", number)
 
 
-def task_search_vector() -> CombinedSearchVector:
+def task_search_vector() -> CombinedExpression:
     """What a task's text search reads: title, description and source document number."""
     return SearchVector(*_searched_task_text(), config="russian") + SearchVector(
         *_searched_task_text(), config="simple"
     )
 
 
-def comment_search_vector() -> CombinedSearchVector:
+def comment_search_vector() -> CombinedExpression:
     """What a comment's text search reads: its text."""
     return SearchVector("body", config="russian") + SearchVector("body", config="simple")
 

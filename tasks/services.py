@@ -963,7 +963,10 @@ def _filter_name(name: str) -> str:
 
 
 def _name_taken(owner: User, name: str, *, other_than: int | None = None) -> bool:
-    return SavedFilter.objects.filter(owner=owner, name=name).exclude(pk=other_than).exists()
+    others = SavedFilter.objects.filter(owner=owner, name=name)
+    if other_than is not None:
+        others = others.exclude(pk=other_than)
+    return others.exists()
 
 
 @transaction.atomic
