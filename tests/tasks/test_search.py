@@ -470,3 +470,15 @@ def test_the_indexes_are_used(head, specialist):
             cursor.execute("SET enable_seqscan = on")
     assert "task_search" in plan
     assert "task_comment_search" in plan
+
+
+def test_the_page_speaks_kazakh(client, head, specialist):
+    TaskFactory(title="Жиналыс", responsible=specialist, author=head)
+    head.language = "kk"
+    head.save(update_fields=["language"])
+    client.force_login(head)
+    response = client.get(SEARCH)
+    for said in ("Тапсырмаларды іздеу", "Мен берген", "Бақылаудағы", "Сақталған сүзгілер"):
+        assert said in response.text
+    for english in ("Search tasks", "Assigned by me", "Saved filters", "Deadline from"):
+        assert english not in response.text
