@@ -190,9 +190,14 @@ def _start_of(day: dt.date) -> dt.datetime:
 def matching_words(query: SearchQuery) -> Q:
     """Tasks whose own text or one of whose comments has every word: the ids from the task's
     index and from the comments' index, united."""
-    in_text = Task.objects.filter(SearchVectorExact(task_search_vector(), query)).values("pk")
-    in_comments = Comment.objects.filter(SearchVectorExact(comment_search_vector(), query)).values(
-        "task_id"
+    # order_by(): no sorting inside the union (the models' default ordering).
+    in_text = (
+        Task.objects.filter(SearchVectorExact(task_search_vector(), query)).order_by().values("pk")
+    )
+    in_comments = (
+        Comment.objects.filter(SearchVectorExact(comment_search_vector(), query))
+        .order_by()
+        .values("task_id")
     )
     return Q(pk__in=in_text.union(in_comments))
 
