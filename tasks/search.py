@@ -269,9 +269,10 @@ def people_choices(user: User, filters: Filters) -> QuerySet[User]:
     person's own directorate's, and whoever the filters name."""
     department = filters.department or user.department_id
     named = [pk for pk in (filters.responsible, filters.author) if pk is not None]
-    return User.objects.filter(
-        Q(department_id=department, is_active=True) | Q(pk__in=named)
-    ).order_by("last_name", "first_name", "pk")
+    offered = Q(pk__in=named)
+    if department is not None:
+        offered |= Q(department_id=department, is_active=True)
+    return User.objects.filter(offered).order_by("last_name", "first_name", "pk")
 
 
 def department_choices(user: User) -> QuerySet[Department]:
