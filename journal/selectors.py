@@ -11,8 +11,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from akimat import search
 from akimat.models import User
-from journal import search
 from journal.models import Entry, Tag
 from reception.models import Visit
 from reception.selectors import queue_departments

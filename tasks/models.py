@@ -13,6 +13,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
@@ -27,9 +29,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import Coalesce, Greatest, TruncDate
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -97,6 +99,14 @@ def due_soon_until(today: dt.date) -> Subquery:
     return working_day_after(today, DUE_SOON_WORKING_DAYS)
 
 
+def due_soon_at(at: dt.datetime) -> Q:
+    """Due soon at `at`: still in work, the deadline not passed, and its date no later than
+    DUE_SOON_WORKING_DAYS working days ahead."""
+    return Q(status__in=IN_WORK_STATUSES, deadline__gte=at) & Q(
+        LessThanOrEqual(TruncDate("deadline"), due_soon_until(timezone.localdate(at)))
+    )
+
+
 def this_week_until(today: dt.date) -> Coalesce:
     """The last deadline date of "this week" on `today`, as SQL: the end of the working week
     ahead (on a Sunday, the coming one) and never before what is due soon, so a task flagged
@@ -142,6 +152,39 @@ NUMBER_SIGN = re.compile(r"^(?:\s*(?:№|No\.?(?=[\s\d])|N(?=\s))\s*)+", re.IGNO
 def bare_document_number(number: str) -> str:
     """A document number without the number sign typed before it: «№ 21-08/568» → «21-08/568»."""
     return NUMBER_SIGN.sub("", number).strip()
+
+
+# --- full-text search (akimat.search builds the query) -------------------------------------------
+# Russian stems and `simple` words of the same text, so that a Kazakh word is found by its
+# prefix. PostgreSQL computes the vectors in expression indexes (no stored column): the search's
+# WHERE repeats the very expression, so the planner reads the index. Letters are folded by
+# PostgreSQL in the database's locale (C.UTF-8 and every *.UTF-8 locale fold Cyrillic).
+# PostgreSQL's parser reads "21-08/568" as a number and a path ('21', '-08', '/568'): in a
+# document number these signs only separate its parts, so they are read as spaces.
+NUMBER_SEPARATORS = "-/\\._#№:"
+
+
+def _searched_task_text() -> tuple[str | Func, ...]:
+    number = Func(
+        F("source_number"),
+        Value(NUMBER_SEPARATORS),
+        Value(" " * len(NUMBER_SEPARATORS)),
+        function="translate",
+        output_field=models.CharField(),
+    )
+    return ("title", "description", number)
+
+
+def task_search_vector() -> CombinedExpression:
+    """What a task's text search reads: title, description and source document number."""
+    return SearchVector(*_searched_task_text(), config="russian") + SearchVector(
+        *_searched_task_text(), config="simple"
+    )
+
+
+def comment_search_vector() -> CombinedExpression:
+    """What a comment's text search reads: its text."""
+    return SearchVector("body", config="russian") + SearchVector("body", config="simple")
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -225,11 +268,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
                 default=Value(0),
                 output_field=models.IntegerField(),
             ),
-            due_soon=ExpressionWrapper(
-                Q(status__in=IN_WORK_STATUSES, deadline__gte=at)
-                & Q(deadline_date__lte=due_soon_until(today)),
-                output_field=models.BooleanField(),
-            ),
+            due_soon=ExpressionWrapper(due_soon_at(at), output_field=models.BooleanField()),
             awaiting_days=Case(
                 When(
                     status=Status.AWAITING_ACCEPTANCE,
@@ -352,6 +391,7 @@ class Task(models.Model):
             models.Index(fields=["responsible", "status", "deadline"]),
             models.Index(fields=["department", "status", "deadline"]),
             models.Index(fields=["author", "status"]),
+            GinIndex(task_search_vector(), name="task_search"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
@@ -462,6 +502,7 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering: ClassVar = ["created_at", "pk"]
+        indexes: ClassVar = [GinIndex(comment_search_vector(), name="task_comment_search")]
 
     def __str__(self) -> str:
         return self.body[:50]
@@ -989,3 +1030,74 @@ class StandupNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.user}"
+
+
+SAVED_FILTER_NAME_MAX_LENGTH = 80
+SAVED_FILTER_QUERY_MAX_LENGTH = 2000
+
+
+class SavedFilter(models.Model):
+    """A search of the tasks a person keeps under a name: its query string, normalized (only
+    the known filters, in a fixed order), so the same search is the same text."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_task_filters",
+    )
+    name = models.CharField(_("filter name"), max_length=SAVED_FILTER_NAME_MAX_LENGTH)
+    query = models.CharField(
+        _("search parameters"), max_length=SAVED_FILTER_QUERY_MAX_LENGTH, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering: ClassVar = ["name", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        url = reverse("tasks:search")
+        return f"{url}?{self.query}" if self.query else url
+
+
+class Watch(models.Model):
+    """A person follows a task they can see (the "Watching" tab of the search)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="task_watches",
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="watches"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+    # Read by django-simple-history when the instance is saved: the record's reason, user, date.
+    _change_reason: str
+    _history_user: User | None
+    _history_date: dt.datetime
+
+    class Meta:
+        verbose_name = _("watch")
+        verbose_name_plural = _("watches")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "task"], name="watch_unique_user_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.task}"

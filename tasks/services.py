@@ -14,7 +14,8 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ from akimat.versions import Conflict, check_version
 from tasks.models import (
     END_OF_WORKING_DAY,
     IN_WORK_STATUSES,
+    SAVED_FILTER_NAME_MAX_LENGTH,
+    SAVED_FILTER_QUERY_MAX_LENGTH,
     SETTABLE_KINDS,
     TEXT_MAX_LENGTH,
     Absence,
@@ -43,12 +46,15 @@ from tasks.models import (
     NotificationPreference,
     Priority,
     RecurringTask,
+    SavedFilter,
     Schedule,
     Source,
     StandupNote,
     Status,
     Task,
+    Watch,
 )
+from tasks.search import MAX_SAVED_FILTERS, parse_filters
 from tasks.selectors import (
     give_back_candidates,
     hand_over_candidates,
@@ -1172,3 +1178,102 @@ def actions_for(user: User, task: Task, *, co_executor: bool = False) -> frozens
     if can_edit_checklist(user, task):
         allowed.add("checklist-edit")
     return frozenset(allowed)
+
+
+# --- saved filters and watching (the task search) -----------------------------------------------
+
+
+def _filter_name(name: str) -> str:
+    if NUL in (name or ""):
+        raise ValidationError({"name": NUL_MESSAGE})
+    name = clean_text(name or "")
+    if not name:
+        raise ValidationError({"name": _("Give the filter a name.")})
+    if len(name) > SAVED_FILTER_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "name": _("At most %(limit)s characters, please.")
+                % {"limit": SAVED_FILTER_NAME_MAX_LENGTH}
+            }
+        )
+    return name
+
+
+def _name_taken(owner: User, name: str, *, other_than: int | None = None) -> bool:
+    others = SavedFilter.objects.filter(owner=owner, name=name)
+    if other_than is not None:
+        others = others.exclude(pk=other_than)
+    return others.exists()
+
+
+@transaction.atomic
+def save_filter(*, owner: User, name: str, query: str) -> SavedFilter:
+    """Keep a search under a name: its query string normalized, the name unique for the person,
+    at most MAX_SAVED_FILTERS each (so their counts fit one query)."""
+    name = _filter_name(name)
+    # The person's row is locked so that two saves at once cannot pass the limit together.
+    User.objects.select_for_update().filter(pk=owner.pk).first()
+    if _name_taken(owner, name):
+        raise ValidationError({"name": _("You already have a filter with this name.")})
+    if SavedFilter.objects.filter(owner=owner).count() >= MAX_SAVED_FILTERS:
+        raise ValidationError(
+            {
+                "name": _("At most %(limit)s saved filters: delete one first.")
+                % {"limit": MAX_SAVED_FILTERS}
+            }
+        )
+    normalized = parse_filters(QueryDict(query[:SAVED_FILTER_QUERY_MAX_LENGTH])).query_string()
+    saved = SavedFilter(owner=owner, name=name, query=normalized[:SAVED_FILTER_QUERY_MAX_LENGTH])
+    saved._change_reason = gettext_noop("created")
+    saved._history_user = owner
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def rename_filter(*, saved: SavedFilter, name: str) -> SavedFilter:
+    """Give a saved filter another name, still unique for its owner."""
+    name = _filter_name(name)
+    if name == saved.name:
+        return saved
+    if _name_taken(saved.owner, name, other_than=saved.pk):
+        raise ValidationError({"name": _("You already have a filter with this name.")})
+    saved.name = name
+    saved._change_reason = gettext_noop("renamed")
+    saved._history_user = saved.owner
+    saved.save(update_fields=["name"])
+    return saved
+
+
+@transaction.atomic
+def delete_filter(*, saved: SavedFilter) -> None:
+    saved._change_reason = gettext_noop("deleted")
+    saved._history_user = saved.owner
+    saved.delete()
+
+
+@transaction.atomic
+def watch_task(*, user: User, task: Task) -> Watch:
+    """Follow a task; watching it twice is watching it once. The caller has checked that the
+    person may see the task."""
+    watch = Watch.objects.filter(user=user, task=task).first()
+    if watch is None:
+        watch = Watch(user=user, task=task)
+        watch._change_reason = gettext_noop("watching")
+        watch._history_user = user
+        # A second click at the same moment meets the unique constraint: nothing twice.
+        with transaction.atomic():
+            try:
+                watch.save()
+            except IntegrityError:
+                return Watch.objects.get(user=user, task=task)
+    return watch
+
+
+@transaction.atomic
+def unwatch_task(*, user: User, task: Task) -> None:
+    """Stop following a task (nothing happens when it was not followed)."""
+    for watch in Watch.objects.filter(user=user, task=task):
+        watch._change_reason = gettext_noop("stopped watching")
+        watch._history_user = user
+        watch.delete()

@@ -13,6 +13,7 @@ from tasks.views import (
     my,
     notifications,
     recurring,
+    search,
     standup,
 )
 
@@ -29,6 +30,10 @@ urlpatterns = [
     path("import/confirm/", imports.instructions_import_confirm, name="import-confirm"),
     path("import/template.xlsx", imports.instructions_import_template, name="import-template"),
     path("import/<int:pk>/", imports.instructions_import_run, name="import-run"),
+    path("search/", search.task_search, name="search"),
+    path("search/saved/", search.saved_filter_create, name="saved-filter-create"),
+    path("search/saved/<int:pk>/rename/", search.saved_filter_rename, name="saved-filter-rename"),
+    path("search/saved/<int:pk>/delete/", search.saved_filter_delete, name="saved-filter-delete"),
     path("standup/", standup.standup, name="standup"),
     path("standup/blockers/", standup.standup_blockers, name="standup-blockers"),
     path("absences/", absences.absence_list, name="absences"),
@@ -50,6 +55,7 @@ urlpatterns = [
     path("accept/", actions.task_accept_selected, name="task-accept-selected"),
     path("<int:pk>/", detail.task_detail, name="task-detail"),
     path("<int:pk>/edit/", forms.task_edit, name="task-edit"),
+    path("<int:pk>/watch/", search.task_watch, name="task-watch"),
     path("<int:pk>/start/", actions.task_start, name="task-start"),
     path("<int:pk>/submit/", actions.task_submit, name="task-submit"),
     path("<int:pk>/accept/", actions.task_accept, name="task-accept"),

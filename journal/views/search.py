@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from akimat.cleaning import query_data, query_int
 from akimat.http import HtmxRequest
+from akimat.search import words
 from journal import export, search
 from journal.forms import ExportForm, FilterForm
 from journal.models import Entry
@@ -39,7 +40,7 @@ def search_view(request: HtmxRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, **nav(request.user)}
     if form.is_valid():
         data = form.cleaned_data
-        terms = search.words(data["q"])
+        terms = words(data["q"])
         found = filtered(visible, data)
         if terms:
             found = found.annotate(

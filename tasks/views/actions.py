@@ -32,6 +32,7 @@ from tasks import forms, services
 from tasks.models import ChecklistItem, DeadlineChange, Task
 from tasks.views.detail import task_detail_context
 from tasks.views.my import my_tasks_changes
+from tasks.views.search import search_changes
 
 Operation = Callable[[Task, dict[str, Any]], object]
 
@@ -59,6 +60,17 @@ def _respond_in_list(
     """My tasks' answer: with htmx the rows of these tasks (and of the move decided), the
     counters and, with `fresh_form`, "Accept selected" with a new token, all out of band; a
     plain request goes back to the page."""
+
+    if request.POST.get("section") == "search":
+        # From the task search: the rows acted on, in place, in their new state.
+        return toast_or_redirect(
+            request,
+            text=text,
+            level=level,
+            redirect_to=reverse("tasks:search"),
+            template="tasks/_search_changes.html",
+            context=lambda: search_changes(request, pks),
+        )
 
     def changes() -> dict[str, object]:
         context = my_tasks_changes(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from akimat.http import HtmxRequest, serve_file
 from tasks import forms
-from tasks.models import Attachment, Task
+from tasks.models import Attachment, Task, Watch
 from tasks.panels import panels_for
 from tasks.selectors import build_timeline
 from tasks.services import actions_for, can_stop_recurring
@@ -22,6 +23,7 @@ def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
     task = get_object_or_404(
         Task.objects.visible_to(user)
         .with_figures()
+        .annotate(watching=Exists(Watch.objects.filter(user=user, task=OuterRef("pk"))))
         .select_related(
             "author",
             "responsible",
@@ -51,6 +53,8 @@ def task_detail_context(request: HtmxRequest, pk: int) -> dict[str, object]:
         and task.recurrence.is_active
         and not task.recurrence.has_ended
         and can_stop_recurring(user, task.recurrence),
+        # Annotated above, in the task's own query: the page costs no query more for it.
+        "watching": task.watching,  # type: ignore[attr-defined]
     }
 
 

@@ -266,7 +266,7 @@ class MyTasks:
             sections["awaiting"] = self.awaiting_page(starts["awaiting"])
         if "moves" in starts:
             sections["moves"] = self.moves_page(starts["moves"])
-        self._with_actions(
+        self.with_actions(
             [task for s in sections.values() for task in s.rows if isinstance(task, Task)]
         )
         return sections
@@ -284,11 +284,11 @@ class MyTasks:
             .annotate(section=section)
             .order_by("pk")
         )
-        self._with_actions(tasks)
+        self.with_actions(tasks)
         # The annotation is an attribute the Django plugin does not know of through _task_rows.
         return {task.pk: (vars(task)["section"], task) for task in tasks}
 
-    def _with_actions(self, tasks: list[Task]) -> None:
+    def with_actions(self, tasks: list[Task]) -> None:
         prefetch_related_objects(
             tasks, Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position", "pk"))
         )

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from akimat import search as text_search
 from journal import search, services
 from journal.models import Entry, Kind
 from journal.selectors import filtered, tag_counts
@@ -140,7 +141,7 @@ def test_tag_counts_follow_the_filters(logbook, department):
 )
 def test_operators_and_quotes_are_ignored_never_an_error(logbook, query):
     found = find(query)
-    if search.words(query):
+    if text_search.words(query):
         assert all(isinstance(e, Entry) for e in found)
     else:
         assert len(found) == 4  # no words at all: nothing to narrow by
@@ -152,9 +153,9 @@ def test_operators_around_a_word_still_find_it(logbook):
 
 
 def test_a_search_is_at_most_eight_words_of_forty_letters():
-    terms = search.words(" ".join(f"слово{n}" for n in range(20)) + " " + "я" * 100)
+    terms = text_search.words(" ".join(f"слово{n}" for n in range(20)) + " " + "я" * 100)
     assert len(terms) == 8
-    assert all(len(t) <= 40 for t in search.words("я" * 100))
+    assert all(len(t) <= 40 for t in text_search.words("я" * 100))
 
 
 # --- highlighting ----------------------------------------------------------------------------
@@ -165,12 +166,12 @@ def test_matches_are_highlighted_in_both_languages_and_the_text_is_escaped(metho
         author=methodologist, title="Совещания <b>в пятницу</b>",
         body="Два совещания подряд. <script>alert(1)</script> Жиналыстар қысқарды.",
     )  # fmt: skip
-    terms = search.words("совещание жиналыс")
+    terms = text_search.words("совещание жиналыс")
     entry = (
         Entry.objects.annotate(
             t=search.headline("title", terms, whole=True), b=search.headline("body", terms)
         )
-        .filter(search_vector=search.text_query(search.words("совещание")))
+        .filter(search_vector=text_search.text_query(text_search.words("совещание")))
         .get()
     )
     title, body = search.marked(entry.t), search.marked(entry.b)
