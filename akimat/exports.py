@@ -125,7 +125,8 @@ def _xlsx_cell(sheet: Worksheet, value: object) -> object:
         cell.number_format = "DD.MM.YYYY HH:MM"
         return cell
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value)
+        # openpyxl writes a date as a date; its stubs name only datetime.
+        cell = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]
         cell.number_format = "DD.MM.YYYY"
         return cell
     if isinstance(value, Promise):
@@ -175,13 +176,13 @@ def download(content: str | bytes, *, name: str, kind: str) -> HttpResponse:
     """The file as an attachment; a name beyond ASCII (Russian, Kazakh) is sent as RFC 6266
     says, so every browser saves it under that name."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response
 
 
 def list_download(
     kind: str,
-    headers: Sequence[str],
+    headers: Sequence[str | Promise],
     lines: Iterable[Sequence[object]],
     *,
     name: str | Promise,
@@ -189,11 +190,11 @@ def list_download(
 ) -> HttpResponse:
     """A list as the XLSX or CSV file `kind`, named `name` and today's date; the sheet takes
     the name too."""
-    headers = [str(header) for header in headers]
+    texts = [str(header) for header in headers]
     if kind == "csv":
-        content: str | bytes = csv_text(headers, lines).encode("utf-8")
+        content: str | bytes = csv_text(texts, lines).encode("utf-8")
     else:
-        content = list_xlsx(headers, lines, title=str(name), widths=widths)
+        content = list_xlsx(texts, lines, title=str(name), widths=widths)
     return download(content, name=file_name(name, kind), kind=kind)
 
 
