@@ -33,9 +33,11 @@ class UserLanguageMiddleware:
             language = request.user.language
         elif cookie in supported:
             language = cookie
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Overridden for the request only: the thread's language is put back afterwards, so
+        # whatever runs next in the same thread (a test after a Kazakh page) does not inherit it.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response

@@ -234,6 +234,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@akimat.example
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The portal's address, for the links in e-mails and exports (an empty value: the default).
 PORTAL_URL = os.environ.get("PORTAL_URL") or "http://127.0.0.1:8000"
+# How often an open page asks for the bell's count, in seconds (tasks/bell.py explains why
+# polling); a test may shorten it.
+BELL_POLL_SECONDS = env_int("BELL_POLL_SECONDS", 30)
 
 # HTTPS: on by default without DEBUG; each switch can be turned off for a plain-HTTP trial.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

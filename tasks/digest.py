@@ -15,13 +15,21 @@ from typing import TypeGuard
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from akimat.calendar import ensure_calendar
 from akimat.models import CalendarDay, User
-from tasks.models import IN_WORK_STATUSES, Notification, Status, Task, overdue_at
+from tasks.models import (
+    IN_WORK_STATUSES,
+    Channel,
+    Notification,
+    NotificationPreference,
+    Status,
+    Task,
+    overdue_at,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +53,7 @@ def send_morning_digest(*, today: dt.date, base_url: str | None = None) -> int:
     base_url = (base_url or settings.PORTAL_URL).rstrip("/")
     digests = _collect(today=today, since=_start_of(previous))
     messages = [_message(digest, today=today, base_url=base_url) for digest in digests.values()]
-    return _send(messages)
+    return send_each(messages)
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -105,14 +113,23 @@ def _collect(*, today: dt.date, since: dt.datetime) -> dict[int, Digest]:
         for user in deciders.values():
             digest_of(user).awaiting.append(task)
 
+    # Lines already e-mailed one by one, and kinds the person wants no e-mail of, stay out.
     unread = (
         Notification.objects.filter(
             read_at__isnull=True,
+            emailed_at__isnull=True,
             created_at__gte=since,
             created_at__lt=start_of_tomorrow,
             recipient__is_active=True,
         )
         .exclude(recipient__email="")
+        .exclude(
+            Exists(
+                NotificationPreference.objects.filter(
+                    user=OuterRef("recipient"), kind=OuterRef("kind"), channel=Channel.NONE
+                )
+            )
+        )
         .select_related("recipient", "actor", "task")
     )
     for notification in unread:
@@ -149,7 +166,7 @@ def _message(digest: Digest, *, today: dt.date, base_url: str) -> EmailMultiAlte
     return message
 
 
-def _send(messages: list[EmailMultiAlternatives]) -> int:
+def send_each(messages: list[EmailMultiAlternatives]) -> int:
     """Send over one connection; one refused address does not stop everyone else's mail."""
     if not messages:
         return 0
@@ -160,5 +177,5 @@ def _send(messages: list[EmailMultiAlternatives]) -> int:
             try:
                 sent += message.send()
             except (smtplib.SMTPException, OSError):
-                logger.exception("The morning digest to %s was not sent", message.to[0])
+                logger.exception("The mail to %s was not sent", message.to[0])
     return sent

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from akimat.forms import FormMixinBase, PortalForm, label_choices, model_choice_field
 from akimat.models import Role, User
 from tasks.models import (
+    SETTABLE_KINDS,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    Channel,
     Priority,
     Source,
     bare_document_number,
@@ -221,3 +223,16 @@ class AttachmentForm(PortalForm):
 def _person_label(user: User) -> str:
     department = user.department.name if user.department_id and user.department else ""
     return f"{user} — {department}" if department else str(user)
+
+
+class NotificationChannelsForm(PortalForm):
+    """One choice of e-mail per kind of notification (the field's name is the kind)."""
+
+    def __init__(self, *args: object, channels: dict[str, str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in SETTABLE_KINDS:
+            self.fields[kind] = forms.ChoiceField(
+                label=kind.label,
+                choices=Channel.choices,
+                initial=channels.get(kind, Channel.DIGEST),
+            )

@@ -754,6 +754,9 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set by the one worker that claims the instant e-mail (an UPDATE … WHERE emailed_at IS
+    # NULL), so a job run twice never mails twice; the digest leaves e-mailed lines out.
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -765,6 +768,46 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.task}"
+
+
+class Channel(models.TextChoices):
+    """How a person hears of one kind of notification beyond the bell."""
+
+    INSTANT = "instant", _("Instant e-mail")
+    DIGEST = "digest", _("Morning digest only")
+    NONE = "none", _("No e-mail")
+
+
+# Kinds no longer created (kept for old rows) have no setting of their own.
+SETTABLE_KINDS = [kind for kind in Notification.Kind if kind != Notification.Kind.MOVE_DECIDED]
+
+
+class NotificationPreference(models.Model):
+    """A person's choice of e-mail for one kind of notification; without a row, the digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Notification.Kind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.DIGEST
+    )
+
+    history = HistoricalRecords()
+    _change_reason: str
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} → {self.get_channel_display()}"
 
 
 class StandupNote(models.Model):

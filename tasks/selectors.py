@@ -41,6 +41,7 @@ from tasks.models import (
     HandedTask,
     HandOver,
     Notification,
+    NotificationPreference,
     Priority,
     Source,
     Status,
@@ -56,6 +57,11 @@ MOVED = DEADLINE_MOVED + SEPARATOR
 def unread_count(user: User) -> int:
     """The bell's number: the person's notifications not yet read."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_channels(user: User) -> dict[str, str]:
+    """The person's e-mail choice per kind of notification; a kind not in it is the digest's."""
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
 
 
 @dataclass(frozen=True)

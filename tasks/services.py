@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -28,15 +29,18 @@ from akimat.versions import Conflict, check_version
 from tasks.models import (
     END_OF_WORKING_DAY,
     IN_WORK_STATUSES,
+    SETTABLE_KINDS,
     TEXT_MAX_LENGTH,
     Absence,
     Attachment,
+    Channel,
     ChecklistItem,
     Comment,
     DeadlineChange,
     HandedTask,
     HandOver,
     Notification,
+    NotificationPreference,
     Priority,
     RecurringTask,
     Source,
@@ -146,7 +150,26 @@ def _notify(
         Notification(recipient=r, kind=kind, task=task, actor=actor, text=text[:400], link=link)
         for r in {r.pk: r for r in recipients if r is not None and r.pk != actor.pk}.values()
     ]
+    if not rows:
+        return
     Notification.objects.bulk_create(rows)
+    _email_instantly(rows, kind)
+
+
+def _email_instantly(rows: list[Notification], kind: str) -> None:
+    """The lines whose recipients asked for this kind at once leave by e-mail once the change is
+    committed (one query). A broker that does not answer is logged, not raised: the change is
+    already saved, and an unsent line goes into the morning digest as before."""
+    instant = set(
+        NotificationPreference.objects.filter(
+            user__in=[row.recipient_id for row in rows], kind=kind, channel=Channel.INSTANT
+        ).values_list("user_id", flat=True)
+    )
+    ids = [row.pk for row in rows if row.recipient_id in instant]
+    if ids:
+        from tasks import jobs  # jobs import this module: a top-level import would be circular
+
+        transaction.on_commit(partial(jobs.email_notifications.delay, ids), robust=True)
 
 
 def notify_people(
@@ -908,6 +931,30 @@ def save_standup_blockers(*, user: User, date: dt.date, blockers: str) -> Standu
     head = user.department.head if user.department_id and user.department else None
     _notify([head], Notification.Kind.BLOCKER, task=None, actor=user, text=text)
     return note
+
+
+@transaction.atomic
+def set_notification_channels(*, user: User, channels: Mapping[str, str]) -> int:
+    """Keep a person's choice of e-mail per kind of notification; write only what changed (with
+    history), so saving the same form twice changes nothing the second time. Return the count."""
+    # One person's saves run one after another: two at once cannot both create a kind's row.
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+    kept = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    changed = 0
+    for kind in SETTABLE_KINDS:
+        channel = channels.get(kind)
+        if channel not in Channel.values:
+            continue
+        preference = kept.get(kind)
+        if (preference.channel if preference else Channel.DIGEST) == channel:
+            continue
+        if preference is None:
+            preference = NotificationPreference(user=user, kind=kind)
+        preference.channel = channel
+        preference._change_reason = gettext_noop("notification setting changed")
+        preference.save()
+        changed += 1
+    return changed
 
 
 def mark_notifications_read(*, user: User) -> int:

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tasks.views import absences, actions, board, detail, forms, my, notifications, standup
+from tasks.views import (
+    absences,
+    actions,
+    board,
+    detail,
+    forms,
+    kanban,
+    my,
+    notifications,
+    standup,
+)
 
 app_name = "tasks"
 
@@ -11,6 +21,8 @@ urlpatterns = [
     path("new/", forms.task_create, name="task-create"),
     path("people/", forms.people_options, name="people-options"),
     path("board/", board.board, name="board"),
+    path("kanban/", kanban.kanban, name="kanban"),
+    path("kanban/<int:pk>/move/", kanban.kanban_move, name="kanban-move"),
     path("standup/", standup.standup, name="standup"),
     path("standup/blockers/", standup.standup_blockers, name="standup-blockers"),
     path("absences/", absences.absence_list, name="absences"),
@@ -21,6 +33,12 @@ urlpatterns = [
     path("absences/<int:pk>/undo/<int:hand_over_pk>/", absences.absence_undo, name="absence-undo"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("notifications/bell/", notifications.bell, name="bell"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
     path("accept/", actions.task_accept_selected, name="task-accept-selected"),
     path("<int:pk>/", detail.task_detail, name="task-detail"),
     path("<int:pk>/edit/", forms.task_edit, name="task-edit"),

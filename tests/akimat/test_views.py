@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from akimat.calendar import ensure_calendar
 from akimat.models import DayTransfer, Department, User
@@ -292,3 +292,14 @@ def test_non_staff_cannot_open_admin(client, specialist):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert Department.objects.count() == 1
+
+
+def test_a_kazakh_page_leaves_what_runs_next_in_the_thread_in_russian(client, specialist):
+    """The person's language holds for their request only: the thread (a worker's, a test's)
+    is back in the portal's default afterwards, so nothing after it speaks Kazakh by accident."""
+    specialist.language = "kk"
+    specialist.save(update_fields=["language"])
+    client.force_login(specialist)
+    assert '<html lang="kk">' in client.get(reverse("home")).text
+    assert translation.get_language() == "ru"
+    assert translation.gettext("Home") == "Главная"
