@@ -38,8 +38,8 @@ BOM = "\ufeff"
 KINDS = ("xlsx", "csv")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
-# The longest list one export writes: written at once (about 40 MB of memory and 15 s on the
-# two busy cores for a task list), past it the person is asked to narrow the filters.
+# The longest list one export writes, at once (XLSX in openpyxl's write-only mode, which keeps no
+# cell objects); past it the person is asked to narrow the filters. Not measured at the bound yet.
 MAX_ROWS = 100_000
 DATE = "%d.%m.%Y"
 DATE_TIME = "%d.%m.%Y %H:%M"
