@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from akimat import exports
 from akimat.calendar import quarter_bounds
 from akimat.cleaning import query_data, query_int, query_text
 from akimat.forms import PortalForm, label_choices, model_choice_field
@@ -32,7 +33,6 @@ from akimat.models import Department, User
 from appeals import selectors
 from appeals.models import Appeal, Kind, Status, Topic
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EXPORTS = ("csv", "xlsx")
 
@@ -128,10 +128,8 @@ class ControlFilterForm(PeriodForm):
 
 
 def _download(content: str | bytes, *, name: str, kind: str) -> HttpResponse:
-    content_type = "text/csv; charset=utf-8" if kind == "csv" else XLSX
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    """The file named as every export of the portal is (`akimat.exports.file_name`)."""
+    return exports.download(content, name=exports.file_name(name, kind), kind=kind)
 
 
 def _export_control(
@@ -155,10 +153,10 @@ def _export_control(
     ]
     headers = selectors.export_headers()
     lines = selectors.export_lines(rows, total=total)
-    name = f"appeals-{today:%Y%m%d}"
+    name = _("Appeals")
     if kind == "csv":
         return _download(selectors.as_csv(headers, lines), name=name, kind=kind)
-    return _download(selectors.as_xlsx(headers, lines, title=_("Appeals")), name=name, kind=kind)
+    return _download(selectors.as_xlsx(headers, lines, title=name), name=name, kind=kind)
 
 
 @require_GET
@@ -233,10 +231,10 @@ def stats(request: HtmxRequest) -> HttpResponse:
         export = query_text(request, "export", max_length=10)
         if export in EXPORTS:
             headers, lines = selectors.stats_headers(), selectors.stats_lines(statistics)
-            name = f"appeals-stats-{start:%Y%m%d}-{end:%Y%m%d}"
+            title = _("Appeals answered on time")
+            name = f"{title} {start:%d.%m.%Y}–{end:%d.%m.%Y}"
             if export == "csv":
                 return _download(selectors.as_csv(headers, lines), name=name, kind=export)
-            title = _("Appeals answered on time")
             return _download(selectors.as_xlsx(headers, lines, title=title), name=name, kind=export)
         context.update(statistics=statistics, start=start, end=end)
     template = "appeals/stats.html"

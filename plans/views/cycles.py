@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from akimat import exports as akimat_exports
 from akimat.cleaning import query_int
 from akimat.http import HtmxRequest, add_errors, first_error
 from akimat.models import Role, User
 from akimat.once import AlreadySaved, already_saved, once
-from plans import execution, forms, services
+from plans import execution, exports, forms, services
 from plans.models import Cycle, Plan
 from plans.views.common import managed_departments, visible_cycle
 
@@ -32,6 +33,9 @@ def plan_index(request: HtmxRequest) -> HttpResponse:
     sees_all = user.sees_every_directorate()
     if not (sees_all or user.department_id or user.has_role(Role.HEAD)):
         raise PermissionDenied
+    kind = akimat_exports.export_kind(request)
+    if kind is not None:
+        return exports.plan_list_download(request, kind, Plan.objects.visible_to(user))
     mine = execution.current_cycles([user.department_id]) if user.department_id else []
     my_cycle = mine[0] if mine else None
     my_plan = (

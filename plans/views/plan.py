@@ -16,10 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from akimat import exports as akimat_exports
 from akimat.http import HtmxRequest, first_error
 from akimat.models import User
 from akimat.versions import Conflict
-from plans import forms, services
+from plans import exports, forms, services
 from plans.execution import plan_scorecard
 from plans.models import REVIEW_WEEK, WEEKS, Goal, Plan, Review
 from plans.views.common import respond, visible_cycle, visible_plan
@@ -69,6 +70,9 @@ def plan_context(request: HtmxRequest, pk: int) -> dict[str, object]:
 @login_required
 @vary_on_headers("HX-Request")
 def plan_detail(request: HtmxRequest, pk: int) -> HttpResponse:
+    kind = akimat_exports.export_kind(request)
+    if kind is not None:
+        return exports.scorecard_download(kind, plan_scorecard(visible_plan(request, pk)))
     template = TEMPLATE + "#plan-scorecard" if request.htmx else TEMPLATE
     return TemplateResponse(request, template, plan_context(request, pk))
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from akimat import exports
 from akimat.calendar import quarter_bounds
 from akimat.cleaning import parse_date, query_text
 from akimat.http import HtmxRequest, notify
@@ -142,12 +143,55 @@ def my_score(request: HtmxRequest) -> HttpResponse:
     if isinstance(person, HttpResponse):
         return person
     day, problem = _day(query_text(request, "date", max_length=20))
+    kind = exports.export_kind(request)
+    if kind is not None:
+        return export_quarter(kind, person, day or timezone.localdate())
     context = score_context(person, day, problem)
     context["own"] = person.pk == request.user.pk
     if not context["recent"]:
         context["has_tasks"] = selectors.has_counted_tasks(person)
     template = TEMPLATE + "#score-body" if request.htmx else TEMPLATE
     return TemplateResponse(request, template, context)
+
+
+def export_quarter(kind: str, person: User, day: dt.date) -> HttpResponse:
+    """The person's score day by day over the quarter of `day` (the quarter the page shows),
+    with the inputs of each day: one query (a quarter has at most 92 days)."""
+    start, end = quarter_bounds(day)
+    snapshots = PersonSnapshot.objects.filter(person=person, date__gte=start, date__lte=end)
+    headers = [
+        _("Date"),
+        _("Open"),
+        _("Overdue"),
+        _("Overdue working days"),
+        _("Handed in, awaiting acceptance"),
+        _("Done on time in the cycle"),
+        _("Done late in the cycle"),
+        _("Deadline moves in the cycle"),
+        _("Week's execution score, %"),
+        _("Bonus score"),
+    ]
+    lines = (
+        [
+            s.date,
+            s.open,
+            s.overdue,
+            s.overdue_days,
+            s.awaiting,
+            s.done_on_time,
+            s.done_late,
+            s.deadline_moves,
+            s.week_score,
+            s.bonus,
+        ]
+        for s in snapshots.order_by("date")
+    )
+    quarter = _("Quarter %(number)s of %(year)s") % {
+        "number": (start.month - 1) // 3 + 1,
+        "year": start.year,
+    }
+    name = " ".join([_("Score"), str(person), quarter])
+    return exports.list_download(kind, headers, lines, name=name, widths={"A": 12})
 
 
 @require_POST

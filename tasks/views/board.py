@@ -12,13 +12,16 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from akimat import exports
 from akimat.cleaning import query_data, query_int, query_text
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
-from tasks.models import OPEN_STATUSES, Priority, Source, Status, Task, overdue_at
+from tasks.exports import task_download
+from tasks.models import OPEN_STATUSES, Priority, Source, Status, Task, TaskQuerySet, overdue_at
 from tasks.views.common import chosen_department, end_of, week_bounds
 
 TEMPLATE = "tasks/board.html"
@@ -84,15 +87,52 @@ def board_rows(department: Department, filters: dict[str, int | str]) -> tuple[l
     return rows, totals
 
 
-def person_tasks(department: Department, person: User, filters: dict[str, int | str]) -> list[Task]:
-    """The person's open tasks in the directorate, soonest deadline first, with overdue days."""
-    return list(
+def person_task_query(
+    department: Department, person: User, filters: dict[str, int | str]
+) -> TaskQuerySet:
+    """The person's open tasks in the directorate, soonest deadline first."""
+    return (
         Task.objects.for_department(department.pk)
         .open()
         .filter(responsible=person, **filters)
-        .with_figures()
         .order_by("deadline", "pk")
     )
+
+
+def person_tasks(department: Department, person: User, filters: dict[str, int | str]) -> list[Task]:
+    """The person's open tasks in the directorate, soonest deadline first, with overdue days."""
+    return list(person_task_query(department, person, filters).with_figures())
+
+
+def export_rows(kind: str, department: Department, rows: list[Row], totals: Counts) -> HttpResponse:
+    """The board's table as shown: a line per person, and the total."""
+    headers = [
+        _("Person"),
+        _("Position"),
+        _("Open"),
+        _("Overdue"),
+        _("Overdue working days"),
+        _("Due this week"),
+        _("Done this week"),
+    ]
+
+    def line(name: str, position: str, counts: Counts) -> list[object]:
+        return [
+            name,
+            position,
+            counts.open,
+            counts.overdue,
+            counts.overdue_days,
+            counts.due_this_week,
+            counts.done_this_week,
+        ]
+
+    lines = [
+        line(str(row.person), row.person.localised_position, row) for row in rows if row.person
+    ]
+    lines.append(line(_("Total"), "", totals))
+    name = " ".join([_("Directorate board"), department.name])
+    return exports.list_download(kind, headers, lines, name=name, widths={"A": 40, "B": 40})
 
 
 @require_GET
@@ -109,14 +149,25 @@ def board(request: HtmxRequest) -> HttpResponse:
         "sources": Source.choices,
         "week": week_bounds(timezone.localdate()),
     }
+    kind = exports.export_kind(request)
     if query_text(request, "person"):
         person_pk = query_int(request, "person")
         if person_pk is None:
             raise Http404
         person = get_object_or_404(User, pk=person_pk, is_active=True, department=department)
+        if kind is not None:
+            return task_download(
+                request,
+                kind,
+                person_task_query(department, person, filters),
+                name=" ".join([_("Open tasks"), str(person)]),
+            )
         context.update(person=person, person_tasks=person_tasks(department, person, filters))
         if request.htmx:
             return TemplateResponse(request, TEMPLATE + "#board-detail", context)
-    context["rows"], context["totals"] = board_rows(department, filters)
+    rows, totals = board_rows(department, filters)
+    if kind is not None:
+        return export_rows(kind, department, rows, totals)
+    context.update(rows=rows, totals=totals)
     template = TEMPLATE + "#board-table" if request.htmx else TEMPLATE
     return TemplateResponse(request, template, context)

@@ -38,9 +38,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from akimat import exports
 from akimat.cleaning import query_data
 from akimat.http import HtmxRequest
 from akimat.models import Department, User
+from tasks.exports import task_download
 from tasks.models import (
     IN_WORK_STATUSES,
     OPEN_STATUSES,
@@ -198,6 +200,23 @@ class MyTasks:
             awaiting=Count("pk", filter=self.awaiting),
         )
         return {**counts, "moves": self.moves().count()}
+
+    def export(self) -> TaskQuerySet:
+        """Every task of the page in one list: my open tasks and those handed in, each with its
+        section (annotated `section`), then the results awaiting my decision; in the page's
+        order (section, then deadline)."""
+        whens = [When(self.mine & rule, then=Value(key)) for key, rule in self.rules.items()]
+        order = [
+            When(self.mine & rule, then=Value(n)) for n, rule in enumerate(self.rules.values())
+        ]
+        return (
+            Task.objects.filter(self.mine | self.awaiting)
+            .annotate(
+                section=Case(*whens, default=Value("awaiting"), output_field=CharField()),
+                section_order=Case(*order, default=Value(len(order))),
+            )
+            .order_by("section_order", "deadline", "pk")
+        )
 
     def _task_rows(self, tasks: TaskQuerySet) -> TaskQuerySet:
         return (
@@ -373,10 +392,26 @@ def my_tasks_changes(
     return {"changes": changes, **counters(reads.counts())}
 
 
+def section_title(task: Task) -> Promise:
+    # section: annotated by MyTasks.export.
+    return TITLES.get(vars(task)["section"], DECISIONS_TITLE)
+
+
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
 def my_tasks(request: HtmxRequest) -> HttpResponse:
+    kind = exports.export_kind(request)
+    if kind is not None:
+        now = timezone.now()
+        return task_download(
+            request,
+            kind,
+            MyTasks(request.user, now).export(),
+            name=_("My tasks"),
+            at=now,
+            columns=[(_("Section"), section_title)],
+        )
     query = query_data(request)
     pages = page_numbers(query)
     if request.htmx and pages:

@@ -8,12 +8,14 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from akimat import exports
@@ -135,3 +137,74 @@ def test_the_logbook_csv_neutralises_formulas_in_every_text_column(
     line = rows_of(response.content)[1]
     assert line[3] == "'" + FORMULAS[0] and line[4] == "'" + FORMULAS[3]
     assert line[5] == "'" + tag
+
+
+# --- lists (akimat.exports.list_download): every list of the portal --------------------------
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_list_xlsx_keeps_formulas_as_text(formula):
+    content = exports.list_xlsx(["Текст"], [[formula]], title="Список")
+    sheet = load_workbook(io.BytesIO(content)).active
+    cell = sheet["A2"]
+    assert cell.value == formula and cell.data_type == "s"
+
+
+def test_a_list_writes_dates_as_dd_mm_yyyy_in_both_files():
+    day = dt.date(2026, 11, 2)
+    moment = dt.datetime(2026, 11, 13, 18, 30, tzinfo=WORKDAY_MORNING.tzinfo)
+    with translation.override("ru"):
+        text = exports.csv_text(["День", "Момент"], [[day, moment]])
+    assert rows_of(text)[1] == ["02.11.2026", "13.11.2026 18:30"]
+    sheet = load_workbook(
+        io.BytesIO(exports.list_xlsx(["a", "b"], [[day, moment]], title="x"))
+    ).active
+    assert sheet["A2"].number_format == "DD.MM.YYYY"
+    assert sheet["B2"].number_format == "DD.MM.YYYY HH:MM"
+    assert sheet["B2"].value == dt.datetime(2026, 11, 13, 18, 30)  # noqa: DTZ001 (Excel: local, no zone)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "Мои задачи 18.11.2026.xlsx"),
+        ("kk", "Менің тапсырмаларым 18.11.2026.xlsx"),
+        ("en", "My tasks 18.11.2026.xlsx"),
+    ],
+)
+def test_a_lists_file_is_named_in_the_readers_language_with_the_day(language, expected):
+    with translation.override(language):
+        name = exports.file_name(gettext_lazy("My tasks"), "xlsx", dt.date(2026, 11, 18))
+        response = exports.download(b"", name=name, kind="xlsx")
+    assert name == expected
+    # RFC 6266: the name beyond ASCII is sent encoded, so every browser saves it as written.
+    assert response["Content-Disposition"].startswith("attachment;")
+    disposition = response["Content-Disposition"]
+    assert quote(expected) in disposition if language != "en" else expected in disposition
+
+
+@pytest.mark.parametrize("value", ["\x00", "<script>", "xls", "CSV", "x" * 5000])
+def test_an_unknown_export_value_is_the_page_itself(rf, value):
+    assert exports.export_kind(rf.get("/", {"export": value})) is None
+    assert exports.export_kind(rf.get("/", {"export": "csv"})) == "csv"
+
+
+EXPORTED_WITH_HOSTILE_FILTERS = [
+    ("/tasks/", {"overdue_page": "\x00"}, "specialist"),
+    ("/tasks/board/", {"source": "<script>", "priority": "9" * 30}, "head"),
+    ("/tasks/board/", {"person": "\x00"}, "head"),
+    ("/plans/", {"page": "-1"}, "specialist"),
+    ("/reception/log/", {"day": "9999-12-31"}, "deputy"),
+    ("/reception/log/", {"day": "\x00"}, "deputy"),
+    ("/reception/cases/", {"state": "\u202eopen"}, "deputy"),
+    ("/score/", {"date": "0001-01-01"}, "specialist"),
+    ("/score/", {"person": "\x00"}, "head"),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "who"), EXPORTED_WITH_HOSTILE_FILTERS)
+def test_an_export_with_hostile_filters_never_gets_a_500(client, request, path, query, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(path, {**query, "export": "csv"})
+    assert response.status_code < 500
+    assert "\x00" not in response.content.decode("utf-8-sig")

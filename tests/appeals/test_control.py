@@ -19,6 +19,7 @@ from appeals import services
 from appeals.models import Kind, Status
 from tests.appeals.factories import AppealFactory, TopicFactory, received
 from tests.conftest import WORKDAY_MORNING
+from tests.downloads import file_name
 from tests.factories import DepartmentFactory, UserFactory, head_of
 
 pytestmark = [
@@ -345,7 +346,7 @@ def test_the_export_writes_the_filtered_sections_without_identifiers(client, dep
     client.force_login(deputy)
     response = client.get(INDEX, {"export": "csv", "kind": Kind.STATEMENT})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="appeals-20261118.csv"'
+    assert file_name(response) == "Обращения 18.11.2026.csv"
     rows = _csv_rows(response)
     assert rows[0][:3] == ["Раздел", "Номер талона", "Дата регистрации"]
     body = response.content.decode("utf-8-sig")
@@ -368,7 +369,7 @@ def test_the_export_of_one_section_as_xlsx(client, deputy, topic):
     AppealFactory(topic=topic)
     client.force_login(deputy)
     response = client.get(INDEX, {"export": "xlsx", "section": "overdue"})
-    assert response["Content-Disposition"] == 'attachment; filename="appeals-20261118.xlsx"'
+    assert file_name(response) == "Обращения 18.11.2026.xlsx"
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[1][:2] == ["Просрочено", overdue.code]

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from appeals.models import Status
 from tests.appeals.factories import AppealFactory, TopicFactory
 from tests.conftest import WORKDAY_MORNING
+from tests.downloads import file_name
 
 pytestmark = [
     pytest.mark.django_db,
@@ -193,10 +194,7 @@ def test_the_stats_export_to_csv_and_xlsx(client, deputy, topic, second_topic, o
     client.force_login(deputy)
     period = {"date_from": "2026-10-01", "date_to": "2026-11-30"}
     response = client.get(STATS, {**period, "export": "csv"})
-    assert (
-        response["Content-Disposition"]
-        == 'attachment; filename="appeals-stats-20261001-20261130.csv"'
-    )
+    assert file_name(response) == "Ответы на обращения в срок 01.10.2026–30.11.2026 18.11.2026.csv"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:6] == [
         "Разрез",
