@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from collections.abc import Iterator
 from importlib import import_module
 
@@ -22,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from akimat.models import DayTransfer, Department, User
+from akimat.models import DayTransfer, Department, ImportRun, User
 from appeals.models import Appeal, AppealFile, Channel, Kind, Topic
 from appeals.services import Applicant, register_appeal
 from journal.models import Entry, EntryAttachment, Export, Indicator
@@ -35,8 +36,23 @@ from plans.models import Cycle, Goal, Plan, Review, Tactic
 from reception.models import Case, CaseDocument, Closure, Visit
 from scores.models import BonusPolicy, PersonSnapshot, ScoreDispute
 from scores.services import open_dispute
-from tasks.models import Absence, Attachment, ChecklistItem, DeadlineChange, HandOver, Task
-from tasks.services import add_attachment, create_task, deadline_from, hand_over_to_acting
+from tasks.models import (
+    Absence,
+    Attachment,
+    ChecklistItem,
+    DeadlineChange,
+    HandOver,
+    RecurringTask,
+    SavedFilter,
+    Task,
+)
+from tasks.services import (
+    add_attachment,
+    create_task,
+    deadline_from,
+    hand_over_to_acting,
+    save_filter,
+)
 
 
 def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -113,6 +129,11 @@ def portal_values(name: str) -> dict[str, object]:
             "pk": (attachment := Attachment.objects.order_by("pk").first()).task_id,
             "attachment_pk": attachment.pk,
         },
+        "tasks:recurring-stop": {"pk": pk(RecurringTask)},
+        "tasks:saved-filter-rename": {"pk": pk(SavedFilter)},
+        "tasks:saved-filter-delete": {"pk": pk(SavedFilter)},
+        "tasks:import-run": {"pk": pk(ImportRun, kind="instructions")},
+        "people-import-run": {"pk": pk(ImportRun, kind="staff")},
         "plans:goal-edit": {"pk": plan, "goal_pk": goal},
         "plans:goal-delete": {"pk": goal},
         "plans:reading-save": {"pk": goal},
@@ -306,6 +327,22 @@ def build_demo() -> None:
             item=item,
             actor=item.meeting.chair,
             files=[SimpleUploadedFile("spravka.pdf", b"%PDF-1.4 report")],
+        )
+    # A saved search, and a finished import of each kind (their pages: the run's own person's).
+    save_filter(
+        owner=User.objects.get(username="head.agriculture"),
+        name="Просроченные",
+        query="overdue=1",
+    )
+    for kind, login, rows in (("instructions", "deputy", 12), ("staff", "admin", 40)):
+        ImportRun.objects.create(
+            token=uuid.uuid4(),
+            kind=kind,
+            user=User.objects.get(username=login),
+            file_name=f"{kind}.xlsx",
+            state=ImportRun.State.DONE,
+            rows=rows,
+            created=rows,
         )
     if not SitePhoto.objects.exists():
         visit = FieldVisit.objects.filter(held_on__isnull=False).order_by("pk").first()
