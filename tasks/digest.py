@@ -151,14 +151,20 @@ def _message(digest: Digest, *, today: dt.date, base_url: str) -> EmailMultiAlte
         "awaiting": digest.awaiting,
         "notifications": digest.notifications,
     }
+    return compose("digest", to=user.email, language=language, context=context)
+
+
+def compose(name: str, *, to: str, language: str, context: dict) -> EmailMultiAlternatives:
+    """A robot's mail from `tasks/emails/<name>_subject.txt`, `_body.txt` and `_body.html`,
+    rendered in `language` (the digest and the instant e-mails)."""
     with translation.override(language):
-        subject = render_to_string("tasks/emails/digest_subject.txt", context)
-        body = render_to_string("tasks/emails/digest_body.txt", context)
-        html = render_to_string("tasks/emails/digest_body.html", context)
+        subject = render_to_string(f"tasks/emails/{name}_subject.txt", context)
+        body = render_to_string(f"tasks/emails/{name}_body.txt", context)
+        html = render_to_string(f"tasks/emails/{name}_body.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=body,
-        to=[user.email],
+        to=[to],
         # RFC 3834: tells auto-responders not to answer a robot.
         headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
     )

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from tasks.digest import send_each
+from tasks.digest import compose, send_each
 from tasks.models import Channel, Notification, NotificationPreference
 
 
@@ -71,16 +70,4 @@ def _message(notification: Notification, *, base_url: str) -> EmailMultiAlternat
         "base_url": base_url,
         "url": f"{base_url}{path}" if path else "",
     }
-    with translation.override(language):
-        subject = render_to_string("tasks/emails/notification_subject.txt", context)
-        body = render_to_string("tasks/emails/notification_body.txt", context)
-        html = render_to_string("tasks/emails/notification_body.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[user.email],
-        # RFC 3834: tells auto-responders not to answer a robot.
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return compose("notification", to=user.email, language=language, context=context)
