@@ -11,6 +11,7 @@ and returning need words, so moving a card there opens the result (or reason) fo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -35,12 +36,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from akimat import exports
 from akimat.cleaning import query_data
 from akimat.http import HtmxRequest, first_error, toast_or_redirect
 from akimat.models import Department, User
 from akimat.versions import Conflict
-from tasks import forms, services
-from tasks.models import OPEN_STATUSES, Status, Task, TaskQuerySet
+from tasks import forms, search, services
+from tasks.exports import task_download
+from tasks.models import OPEN_STATUSES, SavedFilter, Status, Task, TaskQuerySet
 from tasks.views.my import MAX_PAGE
 
 PAGE_SIZE = 20
@@ -68,13 +71,16 @@ DONE_MESSAGES: dict[str, Promise] = {
 
 @dataclass
 class Scope:
-    """Whose tasks the board shows: one person's (those they are responsible for) or one
-    directorate's."""
+    """Whose tasks the board shows: one person's (those they are responsible for), one
+    directorate's, or what one of the viewer's saved searches finds (tasks.search)."""
 
     person: User | None = None
     department: Department | None = None
+    saved: SavedFilter | None = None
 
     def query(self) -> dict[str, str]:
+        if self.saved is not None:
+            return {"filter": str(self.saved.pk)}
         if self.department is not None:
             return {"directorate": self.department.slug}
         assert self.person is not None
@@ -83,7 +89,10 @@ class Scope:
     def url(self) -> str:
         return f"{reverse('tasks:kanban')}?{urlencode(self.query())}"
 
-    def tasks(self, user: User) -> TaskQuerySet:
+    def tasks(self, user: User, at: dt.datetime) -> TaskQuerySet:
+        if self.saved is not None:
+            # The search's own rule, at the board's moment: the same tasks its badge counts.
+            return search.found(search.parse_filters(QueryDict(self.saved.query)), user=user, at=at)
         visible = Task.objects.visible_to(user)
         if self.department is not None:
             return visible.for_department(self.department.pk)
@@ -91,8 +100,14 @@ class Scope:
 
 
 def chosen_scope(user: User, data: QueryDict) -> Scope:
-    """The board asked for: `directorate=<slug>` among those the person oversees, `person=<id>`
-    (oneself, anyone of a directorate one oversees), or oneself; anything else is 404."""
+    """The board asked for: `filter=<id>` of one's own saved searches, `directorate=<slug>`
+    among those the person oversees, `person=<id>` (oneself, anyone of a directorate one
+    oversees), or oneself; anything else is 404."""
+    saved = data.get("filter", "")
+    if saved:
+        if not (saved.isascii() and saved.isdigit() and len(saved) < 10):
+            raise Http404
+        return Scope(saved=get_object_or_404(SavedFilter, pk=int(saved), owner=user))
     slug = data.get("directorate", "")
     if slug:
         return Scope(department=get_object_or_404(Department.objects.watched_by(user), slug=slug))
@@ -153,7 +168,7 @@ class Board:
     def __init__(self, user: User, scope: Scope) -> None:
         self.user, self.scope = user, scope
         self.at = timezone.now()
-        self.tasks = scope.tasks(user)
+        self.tasks = scope.tasks(user, self.at)
 
     def counts(self) -> dict[str, int]:
         """Every column's count, in one aggregate."""
@@ -235,6 +250,13 @@ def kanban(request: HtmxRequest) -> HttpResponse:
     data = query_data(request)
     scope = chosen_scope(request.user, data)
     board = Board(request.user, scope)
+    kind = exports.export_kind(request)
+    if kind is not None:
+        # Every card of every column, column by column as the board orders them.
+        cards = board.tasks.filter(status__in=COLUMNS).order_by(
+            Case(*(When(status=s, then=n) for n, s in enumerate(COLUMNS))), *_order()
+        )
+        return task_download(request, kind, cards, name=_("Kanban board"), at=board.at)
     pages = page_numbers(data)
     if request.htmx and len(pages) == 1:
         # "Show more": only the column's next cards, to append in place.

@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from akimat import exports
 from akimat.cleaning import query_data, query_int
 from akimat.http import HtmxRequest, first_error, toast_or_redirect
 from tasks import search, services
+from tasks.exports import task_download
 from tasks.models import SavedFilter, Source, Status, Task, Watch
 from tasks.views.my import MyTasks
 
@@ -102,6 +104,13 @@ def search_context(request: HtmxRequest) -> dict[str, object]:
 @login_required
 @vary_on_headers("HX-Request")
 def task_search(request: HtmxRequest) -> HttpResponse:
+    kind = exports.export_kind(request)
+    if kind is not None:
+        # The whole result, as the page finds it (the same filters, the same sight).
+        now = timezone.now()
+        filters = search.verified(search.parse_filters(query_data(request)))
+        found = search.found(filters, user=request.user, at=now)
+        return task_download(request, kind, found, name=_("Task search"), at=now)
     context = search_context(request)
     template = "tasks/task_search.html"
     if request.htmx:

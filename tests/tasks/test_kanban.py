@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from akimat.calendar import ensure_calendar
 from tasks.models import Status, Task
+from tasks.services import save_filter
+from tests.downloads import file_name, lines
 from tests.tasks.factories import TaskFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
@@ -402,3 +404,78 @@ def test_show_more_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         response = client.get(URL, {"person": specialist.pk, "new_page": 2}, headers=HX)
     assert response.content.decode().count('class="card kanban-card') == min(3 * n, 20)
+
+
+# --- a saved search as a board ------------------------------------------------------------------
+
+
+def test_a_saved_search_is_a_board_of_what_it_finds(client, head, cards):
+    saved = save_filter(owner=head, name="Письма", query="q=письмо")
+    client.force_login(head)
+    response = client.get(URL, {"filter": saved.pk})
+    assert "Письма" in response.content.decode()
+    # Its words find the specialist's new task and the colleague's; nothing else is on it.
+    assert column_of(response, cards["new"]) == "new"
+    assert column_of(response, cards["colleague"]) == "new"
+    for other in ("in_progress", "awaiting", "returned", "done", "outsider"):
+        assert column_of(response, cards[other]) is None
+    # The search page offers it, and a move from it keeps the board it came from.
+    search_page = client.get(reverse("tasks:search"), {"q": "письмо"}).content.decode()
+    assert f'href="{URL}?filter={saved.pk}"' in search_page
+
+
+def test_someone_elses_saved_search_is_not_a_board_one_may_open(client, head, specialist, cards):
+    saved = save_filter(owner=head, name="Письма", query="q=письмо")
+    client.force_login(specialist)
+    assert client.get(URL, {"filter": saved.pk}).status_code == 404
+    assert client.get(URL, {"filter": "1; DROP"}).status_code == 404
+    task = cards["new"]
+    response = client.post(
+        move_url(task), {"to": "in_progress", "version": task.version, "filter": saved.pk}
+    )
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.status == Status.NEW
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_a_saved_search_board_runs_a_fixed_number_of_queries(
+    client, head, specialist, colleague, django_assert_num_queries, n
+):
+    fill(head, specialist, colleague, n)
+    saved = save_filter(owner=head, name="Всё открытое", query="status=open")
+    client.force_login(head)
+    with django_assert_num_queries(BOARD_QUERIES):
+        response = client.get(URL, {"filter": saved.pk})
+    page = response.content.decode()
+    assert f'data-testid="count-new"><span class="visually-hidden">Задачи: </span>{2 * n}' in page
+
+
+# --- the board as a file ------------------------------------------------------------------------
+
+
+def test_the_board_exports_every_card_column_by_column(client, specialist, cards):
+    client.force_login(specialist)
+    page = client.get(URL).content.decode()
+    assert 'href="?export=xlsx"' in page
+    response = client.get(URL, {"export": "xlsx"})
+    assert file_name(response) == "Канбан-доска 18.11.2026.xlsx"
+    table = lines(response)
+    statuses = [row[4] for row in table[1:]]
+    assert statuses == ["Новая", "В работе", "Ожидает приёмки", "На доработке", "Выполнено"]
+    # The colleague's and the outsider's tasks are not on one's own board, nor in its file.
+    assert {row[0] for row in table[1:]} == {
+        cards[k].pk for k in ("new", "in_progress", "awaiting", "returned", "done")
+    }
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_board_export_runs_a_fixed_number_of_queries(
+    client, head, specialist, colleague, django_assert_num_queries, n
+):
+    fill(head, specialist, colleague, n)
+    client.force_login(head)
+    # session, user, the directorate (and who oversees it), the count, the lines
+    with django_assert_num_queries(6):
+        response = client.get(URL, {"directorate": "agriculture", "export": "xlsx"})
+    assert len(lines(response)) == 1 + 9 * n

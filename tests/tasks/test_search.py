@@ -17,6 +17,7 @@ from akimat.calendar import ensure_calendar
 from tasks import services
 from tasks.models import Comment, SavedFilter, Source, Status, Task, Watch
 from tasks.search import MAX_SAVED_FILTERS
+from tests.downloads import file_name, lines
 from tests.factories import UserFactory
 from tests.tasks.factories import TaskFactory
 
@@ -482,3 +483,56 @@ def test_the_page_speaks_kazakh(client, head, specialist):
         assert said in response.text
     for english in ("Search tasks", "Assigned by me", "Saved filters", "Deadline from"):
         assert english not in response.text
+
+
+# --- the export of what was found ---------------------------------------------------------------
+
+
+def test_the_export_holds_every_task_found_and_only_those(client, head, specialist, outsider):
+    """The whole result, past the page's 25, with the same words, filters and sight."""
+    found = [
+        TaskFactory(title=f"Совещание с фермерами № {n}", responsible=specialist, author=head)
+        for n in range(30)
+    ]
+    late = TaskFactory(
+        title="Совещание по субсидиям", responsible=specialist, author=head, deadline=in_days(-3)
+    )
+    TaskFactory(title="Отчёт по земле", responsible=specialist, author=head)
+    TaskFactory(title="Совещание другого управления", responsible=outsider, author=outsider)
+    client.force_login(head)
+    page = client.get(SEARCH, {"q": "совещание"})
+    assert found_count(page) == 31
+    assert 'href="?q=%D1%81%D0%BE%D0%B2%D0%B5%D1%89%D0%B0%D0%BD%D0%B8%D0%B5&amp;export=xlsx"' in (
+        page.text
+    )
+    response = client.get(SEARCH, {"q": "совещание", "export": "xlsx"})
+    assert file_name(response) == "Поиск задач 18.11.2026.xlsx"
+    table = lines(response)
+    assert table[0][:2] == ["№", "Задача"]
+    assert sorted(row[0] for row in table[1:]) == sorted(t.pk for t in [*found, late])
+    # A filter is carried as the page carries it: only the overdue one.
+    overdue = lines(client.get(SEARCH, {"q": "совещание", "overdue": "1", "export": "csv"}))
+    assert [(row[0], row[6]) for row in overdue[1:]] == [(str(late.pk), "да")]
+
+
+def test_no_export_is_offered_when_nothing_is_found(client, head):
+    client.force_login(head)
+    page = client.get(SEARCH, {"q": "несуществующееслово"})
+    assert found_count(page) == 0
+    assert "export=xlsx" not in page.text
+
+
+def test_the_export_query_count_is_the_same_at_ten_times_the_data(
+    client, head, specialist, django_assert_num_queries
+):
+    client.force_login(head)
+    for n in range(3):
+        TaskFactory(title=f"Совещание № {n}", responsible=specialist, author=head)
+    # session, user; the head's directorates (sight); the count; the lines
+    with django_assert_num_queries(5):
+        small = lines(client.get(SEARCH, {"q": "совещание", "export": "xlsx"}))
+    for n in range(27):
+        TaskFactory(title=f"Совещание № {n}", responsible=specialist, author=head)
+    with django_assert_num_queries(5):
+        large = lines(client.get(SEARCH, {"q": "совещание", "export": "xlsx"}))
+    assert (len(small), len(large)) == (1 + 3, 1 + 30)
