@@ -76,7 +76,7 @@ def test_a_head_searches_filters_saves_and_watches(page: Page, live_server):
     page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.get_by_text("Фильтр «Элеватор, просрочено» сохранён.")).to_be_visible()
     saved = page.get_by_test_id("saved-filters")
-    expect(saved.get_by_role("link", name="Элеватор, просрочено")).to_be_visible()
+    expect(saved.get_by_role("link", name="Элеватор, просрочено", exact=True)).to_be_visible()
     expect(saved.get_by_test_id("saved-count")).to_have_text("1")
 
     # Watch a task from its page; it is under "Watching".
