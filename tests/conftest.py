@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
+from tests import demo_snapshot
 from tests.factories import DepartmentFactory, UserFactory, head_of
 
 PASSWORD = "correct horse battery"
@@ -148,6 +149,13 @@ def _flush_as_owner():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flush.Command, "handle", handle)
         yield
+
+
+@pytest.fixture
+def seeded_demo(transactional_db, pinned_clock):
+    """The demo as `seed_demo` leaves it, for a transactional (browser) test: seeded by the first
+    such test of the session, restored for the others (tests/demo_snapshot.py)."""
+    demo_snapshot.seed_demo(pinned_clock)
 
 
 # --- personas --------------------------------------------------------------------------------

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 # The demo is relative to today: these tests read it at a pinned working morning.
@@ -36,8 +34,8 @@ ROLE_BADGE = {
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+def demo(seeded_demo):
+    """The demo loaded (tests/demo_snapshot.py)."""
 
 
 def sign_in(page: Page, base: str, username: str, button: str) -> None:

@@ -4,11 +4,9 @@ action still updates the page) and the browser reports no violation of the polic
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -34,9 +32,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def watched(page: Page, transactional_db):
+def watched(page: Page, seeded_demo):
     """The page with violations recorded from the event and from the console; the demo loaded."""
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     console: list[str] = []
     page.on(
         "console",

@@ -5,10 +5,7 @@ statistics' table is reached by keyboard."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from akimat.models import Department, User
@@ -33,10 +30,9 @@ OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
 @pytest.fixture
-def demo(live_server) -> dict[str, str]:
+def demo(live_server, seeded_demo) -> dict[str, str]:
     """The demo loaded; the live server's address ("base") and the pages under test by name (their
     rows picked by key, never by a title the demo may repeat)."""
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     # A transactional test's flush also empties the migration's default bonus policy.
     scoring.ensure_default_policy()
     agriculture = Department.objects.get(slug="agriculture")

@@ -7,10 +7,7 @@ the last four digits of his phone. Each step is read off what the person sees.""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from akimat.models import User
@@ -29,8 +26,7 @@ VISITOR = "Жумабеков Ерлан Маратович"
 PHONE = "8 701 555 31 47"
 
 
-def test_from_the_desk_to_the_answer(page: Page, live_server, browser):
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+def test_from_the_desk_to_the_answer(page: Page, live_server, browser, seeded_demo):
     base = live_server.url
     service = Service.objects.filter(department__slug="entrepreneurship").order_by("pk").first()
     topic = Topic.objects.filter(department__slug="entrepreneurship").order_by("pk").first()

@@ -3,10 +3,7 @@ another form of the word, sees it on the day view, and opens an indicator whose 
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from journal.models import Entry, Indicator
@@ -20,8 +17,7 @@ pytestmark = [
 ]
 
 
-def test_methodologist_writes_finds_and_charts(page: Page, live_server):
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+def test_methodologist_writes_finds_and_charts(page: Page, live_server, seeded_demo):
     base = live_server.url
     sign_in(page, base, "methodologist")
     page.get_by_role("link", name="Журнал учёта").click()

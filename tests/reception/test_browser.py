@@ -4,13 +4,11 @@ with its legal deadline is in the official's My tasks."""
 
 from __future__ import annotations
 
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -40,9 +38,8 @@ pytestmark = [
 
 
 def test_register_call_finish_with_needs_documents_and_the_task_appears(
-    page: Page, live_server, browser
+    page: Page, live_server, browser, seeded_demo
 ):
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     service = Service.objects.get(department__slug="construction")
     receptionist = User.objects.get(username="reception")
     # The construction queue starts empty, so the next call is this entrepreneur's.

@@ -3,10 +3,7 @@ head with about twenty overdue tasks of their own, and opens one — all without
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from akimat.models import User
@@ -23,9 +20,8 @@ pytestmark = [
 
 
 def test_the_deputy_drills_into_agriculture_and_opens_an_overdue_task_of_its_head(
-    page: Page, live_server
+    page: Page, live_server, seeded_demo
 ):
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     # A transactional test's flush also empties the migration's default bonus policy.
     scoring.ensure_default_policy()
     head = User.objects.get(username="head.agriculture")

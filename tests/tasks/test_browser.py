@@ -5,13 +5,11 @@ the stand-up and the head's bell."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zoneinfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 from playwright.sync_api import Locator, Page, expect
@@ -62,9 +60,8 @@ def show_more_until(page: Page, section: str, row: Locator) -> None:
 
 
 def test_author_edits_specialist_submits_author_accepts_and_the_history_tells(
-    page: Page, live_server
+    page: Page, live_server, seeded_demo
 ):
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     head = User.objects.get(username="head.land")
     specialist = User.objects.get(username="specialist.land")
     task = services.create_task(
