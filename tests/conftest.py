@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import demo_snapshot
 from tests.factories import DepartmentFactory, UserFactory, head_of
 
 PASSWORD = "correct horse battery"
+# PBKDF2's deliberate slowness protects real passwords, not test fixtures.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -158,6 +165,58 @@ def seeded_demo(transactional_db, pinned_clock):
     demo_snapshot.seed_demo(pinned_clock)
 
 
+@pytest.fixture(scope="module")
+def _demo_of_module(request, django_db_setup, django_db_blocker):
+    """`seed_demo` once for a module's tests that read the demo (non-transactional), at the
+    pinned clock, in a transaction that each test's own nests in (as a savepoint, rolled back
+    after the test) and that is rolled back after the module: about a dozen seconds once rather
+    than for every test. The tests that use it come last in their module; a test after them that
+    does not is stopped (pytest_runtest_setup below), since it would find the demo there."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            # The hasher every test has (_fast_password_hasher), or no demo login would work.
+            with (
+                override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+                time_machine.travel(WORKDAY_MORNING, tick=True),
+            ):
+                out = io.StringIO()
+                call_command("seed_demo", stdout=out, stderr=io.StringIO())
+                made_at = timezone.now()
+        except BaseException:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            raise
+    demo_snapshot.modules_with_demo.add(request.module.__name__)
+    yield out.getvalue(), made_at
+    demo_snapshot.modules_with_demo.discard(request.module.__name__)
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        block.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_summary(_demo_of_module, db, pinned_clock) -> str:
+    """The demo, seeded once for the module (_demo_of_module): what seed_demo printed. The clock
+    moves on to the moment the demo was made, as if this test had seeded it."""
+    summary, made_at = _demo_of_module
+    behind = made_at - timezone.now()
+    if behind > dt.timedelta(0):
+        pinned_clock.shift(behind)
+    return summary
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.module.__name__ in demo_snapshot.modules_with_demo and (
+        "demo_summary" not in getattr(item, "fixturenames", ())
+    ):
+        pytest.fail(
+            f"{item.nodeid} runs while its module's seeded demo is in place: put the tests that "
+            "use demo_summary last in the module."
+        )
+
+
 # --- personas --------------------------------------------------------------------------------
 
 
@@ -299,4 +358,4 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2's deliberate slowness protects real passwords, not test fixtures."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS

@@ -40,6 +40,8 @@ class Snapshot:
 
 
 _taken: list[Snapshot] = []
+# The test modules whose seeded demo (conftest's _demo_of_module) is in place right now.
+modules_with_demo: set[str] = set()
 
 
 def _hour() -> dt.datetime:

@@ -34,8 +34,25 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-def test_every_demo_login_works_with_the_demo_password_and_its_role():
+def test_scale_adds_directorates_of_the_same_shape_and_keeps_the_demo_logins():
     seed()
+    seed("--scale", "3")
+    assert Department.objects.count() == 15
+    assert User.objects.filter(department__isnull=False).count() == 15 * 20
+    generated = Department.objects.exclude(
+        slug__in=["entrepreneurship", "land", "architecture", "construction", "agriculture"]
+    )
+    assert all(d.head_id and d.members.count() == 20 for d in generated)
+    assert User.objects.get(username="head.agriculture").department.slug == "agriculture"
+
+
+def test_seed_demo_refuses_a_nonsense_scale():
+    with pytest.raises(CommandError, match="--scale"):
+        seed("--scale", "0")
+    assert not User.objects.exists()
+
+
+def test_every_demo_login_works_with_the_demo_password_and_its_role(demo_summary):
     for username, role in DEMO_LOGINS.items():
         # Login throttling (django-axes) needs the request, as every sign-in has one.
         request = RequestFactory().post("/accounts/login/")
@@ -45,8 +62,8 @@ def test_every_demo_login_works_with_the_demo_password_and_its_role():
     assert User.objects.get(username="admin").is_superuser
 
 
-def test_the_five_directorates_have_about_twenty_people_and_their_heads():
-    summary = seed()
+def test_the_five_directorates_have_about_twenty_people_and_their_heads(demo_summary):
+    summary = demo_summary
     assert "5 directorates" in summary
     departments = Department.objects.select_related("head")
     assert {d.slug for d in departments} == {
@@ -64,16 +81,14 @@ def test_the_five_directorates_have_about_twenty_people_and_their_heads():
     assert agriculture.department.slug == "agriculture"
 
 
-def test_names_are_realistic_and_agree_in_gender():
-    seed()
+def test_names_are_realistic_and_agree_in_gender(demo_summary):
     for person in User.objects.exclude(username="admin"):
         assert person.last_name and person.first_name and person.middle_name
         if person.middle_name.endswith("овна") or person.middle_name.endswith("евна"):
             assert not person.last_name.endswith(("ов", "ев", "ин")), person
 
 
-def test_seed_demo_is_idempotent():
-    seed()
+def test_seed_demo_is_idempotent(demo_summary):
     counts = (
         User.objects.count(),
         Department.objects.count(),
@@ -88,21 +103,3 @@ def test_seed_demo_is_idempotent():
         User.history.count(),
         Department.history.count(),
     ) == counts
-
-
-def test_scale_adds_directorates_of_the_same_shape_and_keeps_the_demo_logins():
-    seed()
-    seed("--scale", "3")
-    assert Department.objects.count() == 15
-    assert User.objects.filter(department__isnull=False).count() == 15 * 20
-    generated = Department.objects.exclude(
-        slug__in=["entrepreneurship", "land", "architecture", "construction", "agriculture"]
-    )
-    assert all(d.head_id and d.members.count() == 20 for d in generated)
-    assert User.objects.get(username="head.agriculture").department.slug == "agriculture"
-
-
-def test_seed_demo_refuses_a_nonsense_scale():
-    with pytest.raises(CommandError, match="--scale"):
-        seed("--scale", "0")
-    assert not User.objects.exists()

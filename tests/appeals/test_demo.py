@@ -41,8 +41,8 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_the_demo_has_a_catalogue_and_a_few_hundred_appeals_in_every_kind_of_life():
-    summary = seed()
+def test_the_demo_has_a_catalogue_and_a_few_hundred_appeals_in_every_kind_of_life(demo_summary):
+    summary = demo_summary
     assert "appeals: 15 topics" in summary
     by_department = dict(
         Topic.objects.values_list("department__slug")
@@ -81,8 +81,7 @@ def test_the_demo_has_a_catalogue_and_a_few_hundred_appeals_in_every_kind_of_lif
     assert oldest is not None and (today - oldest.registered_on).days >= 100
 
 
-def test_the_demo_rows_are_what_the_services_would_leave():
-    seed()
+def test_the_demo_rows_are_what_the_services_would_leave(demo_summary):
     appeals = Appeal.objects.select_related("task")
     for appeal in appeals:
         dates = services.terms(appeal.received_at)
@@ -132,8 +131,7 @@ def test_the_demo_rows_are_what_the_services_would_leave():
         assert first.registered_on <= appeal.registered_on
 
 
-def test_the_entrepreneur_of_nine_circles_has_an_official_chasing_the_documents():
-    seed()
+def test_the_entrepreneur_of_nine_circles_has_an_official_chasing_the_documents(demo_summary):
     appeal = Appeal.objects.select_related("task", "visit", "executor").get(summary=NAMED_SUMMARY)
     assert appeal.department.slug == "entrepreneurship"
     assert appeal.executor.department.slug == "entrepreneurship"
@@ -149,8 +147,7 @@ def test_the_entrepreneur_of_nine_circles_has_an_official_chasing_the_documents(
     assert appeal.history.filter(history_change_reason="appeal registered").exists()
 
 
-def test_seeding_twice_adds_nothing():
-    seed()
+def test_seeding_twice_adds_nothing(demo_summary):
     counts = (
         Appeal.objects.count(),
         Topic.objects.count(),

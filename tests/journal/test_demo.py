@@ -22,8 +22,8 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_two_weeks_of_entries_of_every_kind():
-    summary = seed()
+def test_two_weeks_of_entries_of_every_kind(demo_summary):
+    summary = demo_summary
     assert "logbook: " in summary
     entries = Entry.objects.current().filter(author__username="methodologist")
     kinds = dict(entries.values_list("kind").annotate(n=Count("pk")))
@@ -45,8 +45,7 @@ def test_two_weeks_of_entries_of_every_kind():
     assert "<script" not in "".join(entries.values_list("body_html", flat=True))
 
 
-def test_three_indicators_with_baseline_readings_and_tagged_entries():
-    seed()
+def test_three_indicators_with_baseline_readings_and_tagged_entries(demo_summary):
     indicators = list(Indicator.objects.order_by("position"))
     assert [i.source for i in indicators] == [
         Source.MEETINGS,
@@ -64,8 +63,7 @@ def test_three_indicators_with_baseline_readings_and_tagged_entries():
     assert meetings.readings.filter(is_computed=False).count() == 7  # the paper register
 
 
-def test_seed_demo_twice_changes_nothing_in_the_logbook():
-    seed()
+def test_seed_demo_twice_changes_nothing_in_the_logbook(demo_summary):
     counts = (
         Entry.objects.count(),
         EntryVersion.objects.count(),

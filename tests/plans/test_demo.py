@@ -23,8 +23,8 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_each_directorate_is_in_week_7_of_an_active_cycle_with_approved_plans():
-    summary = seed()
+def test_each_directorate_is_in_week_7_of_an_active_cycle_with_approved_plans(demo_summary):
+    summary = demo_summary
     assert "plans: 5 cycles" in summary
     cycles = list(Cycle.objects.select_related("department"))
     assert len(cycles) == 5
@@ -50,8 +50,7 @@ def test_each_directorate_is_in_week_7_of_an_active_cycle_with_approved_plans():
     ).exists()
 
 
-def test_every_tactic_occurrence_is_a_real_task_of_the_approver():
-    seed()
+def test_every_tactic_occurrence_is_a_real_task_of_the_approver(demo_summary):
     occurrences = Occurrence.objects.select_related("task", "tactic__goal__plan")
     assert occurrences.count() > 5 * 19 * 12 * 0.9
     assert not occurrences.exclude(task__source=Source.PLAN).exists()
@@ -69,8 +68,7 @@ def test_every_tactic_occurrence_is_a_real_task_of_the_approver():
     assert past.filter(task__status=Status.DONE).count() / past.count() > 0.85
 
 
-def test_the_weeks_gone_by_have_scores_readings_and_reviews():
-    seed()
+def test_the_weeks_gone_by_have_scores_readings_and_reviews(demo_summary):
     for cycle in Cycle.objects.all():
         plan = cycle.plans.get(kind=Plan.Kind.DIRECTORATE)
         card = execution.plan_scorecard(plan)
@@ -83,8 +81,7 @@ def test_the_weeks_gone_by_have_scores_readings_and_reviews():
         assert midcycle.average_score is not None and len(midcycle.progress) == len(card.goals)
 
 
-def test_the_two_people_of_the_article_miss_no_tactic():
-    seed()
+def test_the_two_people_of_the_article_miss_no_tactic(demo_summary):
     for username in ("head.agriculture", "specialist.agriculture"):
         past = Occurrence.objects.filter(task__responsible__username=username, week__lte=6)
         assert past.exists()
@@ -92,8 +89,7 @@ def test_the_two_people_of_the_article_miss_no_tactic():
         assert not past.filter(task__submitted_at__gt=F("due")).exists()
 
 
-def test_the_demo_pages_open(client):
-    seed()
+def test_the_demo_pages_open(client, demo_summary):
     from akimat.models import User
 
     head = User.objects.get(username="head.land")
@@ -106,8 +102,7 @@ def test_the_demo_pages_open(client):
     assert client.get(plan.get_absolute_url()).status_code == 200
 
 
-def test_seeding_twice_adds_no_plans():
-    seed()
+def test_seeding_twice_adds_no_plans(demo_summary):
     counts = (Cycle.objects.count(), Plan.objects.count(), Occurrence.objects.count())
     assert "plans: 0 cycles" in seed()
     assert (Cycle.objects.count(), Plan.objects.count(), Occurrence.objects.count()) == counts

@@ -67,8 +67,7 @@ def test_the_demo_has_a_catalogue_a_live_queue_and_follow_up_cases():
         assert numbers == list(range(1, row["n"] + 1))
 
 
-def test_the_demo_cases_keep_the_articles_figures():
-    seed()
+def test_the_demo_cases_keep_the_articles_figures(demo_summary):
     assert not Task.objects.filter(
         source=Source.RECEPTION,
         responsible__username__in=["head.agriculture", "specialist.agriculture"],
@@ -83,8 +82,7 @@ def test_the_demo_cases_keep_the_articles_figures():
     )
 
 
-def test_seeding_twice_adds_nothing():
-    seed()
+def test_seeding_twice_adds_nothing(demo_summary):
     counts = (Visit.objects.count(), Case.objects.count(), ContactLog.objects.count())
     assert "reception: 0 services, 0 visits, 0 follow-up cases created" in seed()
     assert (Visit.objects.count(), Case.objects.count(), ContactLog.objects.count()) == counts
