@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests import demo_snapshot
+from tests import demo
 from tests.factories import DepartmentFactory, UserFactory, head_of
 
 PASSWORD = "correct horse battery"
@@ -161,8 +159,12 @@ def _flush_as_owner():
 @pytest.fixture
 def seeded_demo(transactional_db, pinned_clock):
     """The demo as `seed_demo` leaves it, for a transactional (browser) test: seeded by the first
-    such test of the session, restored for the others (tests/demo_snapshot.py)."""
-    demo_snapshot.seed_demo(pinned_clock)
+    such test of the session, restored for the others (tests/demo.py)."""
+    demo.seed_for_transactional_test(pinned_clock)
+
+
+# The test modules whose seeded demo (_demo_of_module) is in place right now.
+_MODULES_WITH_DEMO: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -181,16 +183,15 @@ def _demo_of_module(request, django_db_setup, django_db_blocker):
                 override_settings(PASSWORD_HASHERS=FAST_HASHERS),
                 time_machine.travel(WORKDAY_MORNING, tick=True),
             ):
-                out = io.StringIO()
-                call_command("seed_demo", stdout=out, stderr=io.StringIO())
+                summary = demo.seed()
                 made_at = timezone.now()
         except BaseException:
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
             raise
-    demo_snapshot.modules_with_demo.add(request.module.__name__)
-    yield out.getvalue(), made_at
-    demo_snapshot.modules_with_demo.discard(request.module.__name__)
+    _MODULES_WITH_DEMO.add(request.module.__name__)
+    yield summary, made_at
+    _MODULES_WITH_DEMO.discard(request.module.__name__)
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         block.__exit__(None, None, None)
@@ -201,14 +202,12 @@ def demo_summary(_demo_of_module, db, pinned_clock) -> str:
     """The demo, seeded once for the module (_demo_of_module): what seed_demo printed. The clock
     moves on to the moment the demo was made, as if this test had seeded it."""
     summary, made_at = _demo_of_module
-    behind = made_at - timezone.now()
-    if behind > dt.timedelta(0):
-        pinned_clock.shift(behind)
+    demo.catch_up(pinned_clock, made_at)
     return summary
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.module.__name__ in demo_snapshot.modules_with_demo and (
+    if item.module.__name__ in _MODULES_WITH_DEMO and (
         "demo_summary" not in getattr(item, "fixturenames", ())
     ):
         pytest.fail(
@@ -357,5 +356,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
-    """PBKDF2's deliberate slowness protects real passwords, not test fixtures."""
+    """FAST_HASHERS for every test."""
     settings.PASSWORD_HASHERS = FAST_HASHERS

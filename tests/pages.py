@@ -4,7 +4,6 @@ language crawl, so both visit the same pages."""
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
@@ -53,6 +51,7 @@ from tasks.services import (
     hand_over_to_acting,
     save_filter,
 )
+from tests.demo import seed
 
 
 def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -251,7 +250,7 @@ def fill(route: str, values: dict[str, object]) -> str:
 def build_demo() -> None:
     """The demo, plus one of each record it does not make, so every pattern has a real object
     (MEDIA_ROOT should point at a temporary directory)."""
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    seed()
     if not DayTransfer.objects.exists():
         # The migration's shipped corrections, gone when a transactional test emptied the tables.
         import_module("akimat.migrations.0007_calendar_transfers").ship_transfers(apps, None)

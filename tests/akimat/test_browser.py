@@ -35,7 +35,7 @@ ROLE_BADGE = {
 
 @pytest.fixture
 def demo(seeded_demo):
-    """The demo loaded (tests/demo_snapshot.py)."""
+    """The demo loaded (tests/demo.py)."""
 
 
 def sign_in(page: Page, base: str, username: str, button: str) -> None:

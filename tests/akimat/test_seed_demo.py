@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.test import RequestFactory
 
 from akimat.models import Department, User
+from tests.demo import seed
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
@@ -26,12 +25,6 @@ DEMO_LOGINS = {
         for slug in ("entrepreneurship", "land", "architecture", "construction", "agriculture")
     },
 }
-
-
-def seed(*args: str) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def test_scale_adds_directorates_of_the_same_shape_and_keeps_the_demo_logins():

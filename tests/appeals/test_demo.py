@@ -4,10 +4,8 @@ gives one, consistent with the services (terms, tasks), the seeds' entrepreneur,
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -28,17 +26,12 @@ from appeals.models import (
 from reception.models import Case
 from tasks.models import DeadlineChange, Source, Task
 from tasks.models import Status as TaskStatus
+from tests.demo import seed
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 FIVE = {"entrepreneurship", "land", "architecture", "construction", "agriculture"}
-
-
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def test_the_demo_has_a_catalogue_and_a_few_hundred_appeals_in_every_kind_of_life(demo_summary):

@@ -5,12 +5,10 @@ agree with their history, and a second run writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -43,6 +41,7 @@ from tasks.models import (
     overdue_at,
 )
 from tasks.services import deadline_from
+from tests.demo import seed
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
@@ -218,9 +217,7 @@ def test_the_signed_protocols_agree_with_their_history_and_the_services():
 
 
 def test_seed_demo_runs_twice_and_the_second_run_writes_nothing():
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=io.StringIO())
-    assert "meetings: 10 districts" in out.getvalue()
+    assert "meetings: 10 districts" in seed()
 
     def counts() -> tuple[int, ...]:
         return (
@@ -236,9 +233,7 @@ def test_seed_demo_runs_twice_and_the_second_run_writes_nothing():
         )
 
     before = counts()
-    again = io.StringIO()
-    call_command("seed_demo", stdout=again, stderr=io.StringIO())
-    assert "meetings: 0 districts, 0 meetings created" in again.getvalue()
+    assert "meetings: 0 districts, 0 meetings created" in seed()
     assert counts() == before
 
 

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
 
 from plans import execution
 from plans.models import Cycle, Goal, LagReading, Occurrence, Plan, Review
 from tasks.models import Source, Status
+from tests.demo import seed
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
-
-
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def test_each_directorate_is_in_week_7_of_an_active_cycle_with_approved_plans(demo_summary):

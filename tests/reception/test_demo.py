@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db.models import Count
 
 from akimat.identifiers import is_valid_bin, is_valid_iin
@@ -24,15 +22,10 @@ from reception.models import (
     VisitStatus,
 )
 from tasks.models import Source, Task
+from tests.demo import seed
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
-
-
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def test_the_demo_has_a_catalogue_a_live_queue_and_follow_up_cases():

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from akimat.models import User
 from scores import scoring
 from scores.models import DepartmentSnapshot, PersonSnapshot
+from tests.demo import seed
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
@@ -19,8 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 def test_seed_demo_back_fills_a_snapshot_for_every_person_and_day_of_the_cycle_so_far():
     scoring.ensure_default_policy()
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=io.StringIO())
+    summary = seed()
     end = scoring.yesterday()
     start = scoring.period_start(end)
     days = {start + dt.timedelta(days=n) for n in range((end - start).days + 1)}
@@ -31,13 +29,13 @@ def test_seed_demo_back_fills_a_snapshot_for_every_person_and_day_of_the_cycle_s
         DepartmentSnapshot.objects.order_by().values_list("date").annotate(n=Count("id"))
     )
     assert directorates == dict.fromkeys(days, 5)
-    assert "scores:" in out.getvalue()
+    assert "scores:" in summary
     # The article's head of agriculture, behind on about twenty tasks the deputy set.
     head = DepartmentSnapshot.objects.get(date=end, department__slug="agriculture")
     assert head.head_overdue >= 15
     # Seeding again leaves the past alone.
     before = PersonSnapshot.objects.filter(date=end).values_list("computed_at", flat=True)
     stamps = sorted(before)
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    seed()
     after = PersonSnapshot.objects.filter(date=end).values_list("computed_at", flat=True)
     assert sorted(after) == stamps

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -30,16 +28,11 @@ from tasks.models import (
     Task,
 )
 from tasks.views.common import end_of, week_bounds
+from tests.demo import seed
 
 # The demo is relative to today: these tests read it at a pinned working morning.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 ALMATY = ZoneInfo("Asia/Almaty")
-
-
-def seed(*args: str) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def per_person() -> float:

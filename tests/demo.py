@@ -1,4 +1,5 @@
-"""The demo for transactional tests (browser tests): seeded once a session, restored after that.
+"""The demo for tests: `seed` runs `seed_demo`; `catch_up` moves a pinned clock on to when a shared
+seeding was made; `seed_for_transactional_test` seeds once a session and restores after that.
 
 `seed_demo` takes about twelve seconds, and some forty browser tests start from the demo in a
 database that Django empties after each of them. The first such test runs `seed_demo` itself and
@@ -39,9 +40,23 @@ class Snapshot:
     triggered: list[str]
 
 
-_taken: list[Snapshot] = []
-# The test modules whose seeded demo (conftest's _demo_of_module) is in place right now.
-modules_with_demo: set[str] = set()
+# The session's one snapshot, once the first transactional test has seeded the demo.
+_taken: Snapshot | None = None
+
+
+def seed(*args: str) -> str:
+    """Run `seed_demo` with `args`; what it printed."""
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def catch_up(traveller, made_at: dt.datetime) -> None:
+    """Move the test's pinned clock (`traveller`) on to `made_at`, the moment a shared seeding of
+    the demo ended, as if the test had seeded it itself."""
+    behind = made_at - timezone.now()
+    if behind > dt.timedelta(0):
+        traveller.shift(behind)
 
 
 def _hour() -> dt.datetime:
@@ -112,17 +127,14 @@ def _restore(snapshot: Snapshot) -> None:
     ContentType.objects.clear_cache()
 
 
-def seed_demo(traveller) -> None:
+def seed_for_transactional_test(traveller) -> None:
     """The database as `seed_demo` leaves it at this hour of the pinned clock (`traveller`, the
     pinned_clock fixture's), in a transactional test."""
+    global _taken
     assert not connections["default"].in_atomic_block, "for transactional tests only"
-    hour = _hour()
-    snapshot = next((s for s in _taken if s.hour == hour), None)
-    if snapshot is None:
-        call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
-        _taken[:] = [_take()]
+    if _taken is None or _taken.hour != _hour():
+        seed()
+        _taken = _take()
         return
-    _restore(snapshot)
-    behind = snapshot.made_at - timezone.now()
-    if behind > dt.timedelta(0):
-        traveller.shift(behind)
+    _restore(_taken)
+    catch_up(traveller, _taken.made_at)
